@@ -1,0 +1,61 @@
+using System.CommandLine;
+using SelfCorrect.Cli.Commands;
+
+namespace SelfCorrect.Cli;
+
+/// <summary>
+/// Builds the <c>selfcorrect</c> command tree and runs it with one error convention for every command:
+/// bad input (parse errors, invalid option values, unreadable input files) prints one line to standard error and
+/// exits with <see cref="UsageErrorExitCode"/>; nothing else is printed.
+/// </summary>
+public static class CliApp
+{
+    public const int UsageErrorExitCode = 2;
+    public const int CancelledExitCode = 130;
+
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("SelfCorrect: self-correction through in-context alignment (lab and Checking-as-Context).");
+        root.Subcommands.Add(IcaCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
+        CancellationToken cancellationToken = default)
+    {
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        ParseResult parse = BuildRootCommand().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            configuration.Error.WriteLine($"error: {parse.Errors[0].Message}");
+            return UsageErrorExitCode;
+        }
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (Exception e) when (IsUsageError(e))
+        {
+            configuration.Error.WriteLine($"error: {e.Message}");
+            return UsageErrorExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            configuration.Error.WriteLine("cancelled");
+            return CancelledExitCode;
+        }
+    }
+
+    /// <summary>Exceptions that mean "the input was wrong", as opposed to a bug or an environment failure.</summary>
+    private static bool IsUsageError(Exception e) =>
+        e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException
+            or DirectoryNotFoundException or UsageException;
+}
+
+/// <summary>Thrown by a command for input it rejects; the message is printed as the one-line error.</summary>
+public sealed class UsageException(string message) : Exception(message);

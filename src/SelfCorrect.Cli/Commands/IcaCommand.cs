@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace SelfCorrect.Cli.Commands;
+
+/// <summary><c>selfcorrect ica ...</c>: the in-context alignment lab.</summary>
+public static class IcaCommand
+{
+    public static Command Create()
+    {
+        var ica = new Command("ica", "In-context alignment lab: synthetic tasks, reference learners, transformers.");
+        return ica;
+    }
+}
