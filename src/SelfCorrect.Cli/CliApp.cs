@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using SelfCorrect.Cli.Commands;
 
 namespace SelfCorrect.Cli;
@@ -32,7 +33,7 @@ public static class CliApp
         ParseResult parse = BuildRootCommand().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            configuration.Error.WriteLine($"error: {parse.Errors[0].Message}");
+            configuration.Error.WriteLine($"error: {DescribeParseError(parse.Errors[0])}");
             return UsageErrorExitCode;
         }
         try
@@ -49,6 +50,15 @@ public static class CliApp
             configuration.Error.WriteLine("cancelled");
             return CancelledExitCode;
         }
+    }
+
+    /// <summary>One line that names the offending option when the parser knows it.</summary>
+    private static string DescribeParseError(ParseError error)
+    {
+        string message = string.Join(" ", error.Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(part => part.Trim()));
+        return error.SymbolResult is OptionResult option && !message.Contains(option.Option.Name)
+            ? $"{option.Option.Name}: {message}"
+            : message;
     }
 
     /// <summary>Exceptions that mean "the input was wrong", as opposed to a bug or an environment failure.</summary>

@@ -1,0 +1,64 @@
+using SelfCorrect.Alignment.Objectives;
+using SelfCorrect.Alignment.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SelfCorrect.Alignment.Learners;
+
+/// <summary>
+/// The reference implementation's "GD" baseline: for each context and prefix, a fresh random linear map
+/// (initialised like a bias-free nn.Linear, U(-1/√d, 1/√d)) trained by Adam (lr 0.1, 50 steps) on the cosine PL
+/// loss of the first k triplets. Here every (context, prefix) problem is one slice of a single [B, K, d, d] weight
+/// tensor: the summed loss gives each slice its own gradient and Adam's update is element-wise, so this is exactly
+/// the per-problem algorithm, done in one batched computation.
+/// </summary>
+public sealed class AdamPlackettLuce : IInContextLearner
+{
+    public AdamPlackettLuce(long seed, double learningRate = 0.1, int steps = 50, RewardModel? reward = null, double temperature = 1.0)
+    {
+        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learning rate must be positive");
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be non-negative");
+        Seed = seed;
+        LearningRate = learningRate;
+        Steps = steps;
+        Reward = reward ?? RewardModel.Cosine;
+        Temperature = temperature;
+    }
+
+    public long Seed { get; }
+    public double LearningRate { get; }
+    public int Steps { get; }
+    public RewardModel Reward { get; }
+    public double Temperature { get; }
+
+    public string Name => "AdamPL";
+
+    public Tensor Predict(AlignmentBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        int k = batch.PrefixCount, d = batch.Dimension;
+        using var generator = Seeds.Generator(Seed, "adam-pl-init");
+        double bound = 1.0 / Math.Sqrt(d);
+        var initial = (rand([batch.Size, k, d, d], batch.Query.dtype, generator: generator) * 2 - 1) * bound;
+        using var weights = new TorchSharp.Modules.Parameter(initial, requires_grad: true);
+        using var optimizer = optim.Adam([weights], lr: LearningRate);
+        var x = batch.Query.view(batch.Size, 1, d).expand(-1, k, -1);
+        var ranked = RankedResponses.Rank(batch.Responses, batch.Rewards);
+        var responses = ranked.Responses.unsqueeze(1);
+        var valid = ranked.PrefixMask(arange(1, k + 1, dtype: ScalarType.Int64));
+        using (enable_grad())
+        {
+            for (int step = 0; step < Steps; step++)
+            {
+                using var stepScope = NewDisposeScope();
+                optimizer.zero_grad();
+                var prediction = einsum("bkij,bkj->bki", weights, x);
+                var loss = RankingLoss.PlackettLuceRanked(Reward.Score(prediction, responses), Temperature, valid).sum();
+                loss.backward();
+                optimizer.step();
+            }
+        }
+        using (no_grad())
+            return einsum("bkij,bkj->bki", weights, x).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace SelfCorrect.Alignment.Objectives;
+
+/// <summary>
+/// The policy reward r(ŷ, y): how well a response y scores under the policy whose prediction is ŷ. It turns
+/// predictions into the scores that the ranking objectives compare.
+/// </summary>
+public abstract class RewardModel
+{
+    public static readonly RewardModel Cosine = new CosineReward();
+    public static readonly RewardModel NegativeSquaredDistance = new NegativeSquaredDistanceReward();
+    public static readonly IReadOnlyList<string> Names = ["cosine", "squared-distance"];
+
+    public abstract string Name { get; }
+
+    /// <summary>Scores of <paramref name="responses"/> [..., M, d] under <paramref name="predictions"/> [..., d]: [..., M].</summary>
+    public abstract Tensor Score(Tensor predictions, Tensor responses);
+
+    public static RewardModel Parse(string name) => name switch
+    {
+        "cosine" => Cosine,
+        "squared-distance" => NegativeSquaredDistance,
+        _ => throw new ArgumentException($"unknown reward model '{name}' (expected one of: {string.Join(", ", Names)})"),
+    };
+
+    public override string ToString() => Name;
+
+    /// <summary>cos(ŷ, y): the reference implementation's reward.</summary>
+    private sealed class CosineReward : RewardModel
+    {
+        public override string Name => "cosine";
+
+        // Normalise each side once, then one batched matrix product: much cheaper (forward and backward) than
+        // cosine_similarity over the broadcast [..., M, d] pairs. Zero vectors score 0, as in cosine_similarity.
+        public override Tensor Score(Tensor predictions, Tensor responses) =>
+            nn.functional.normalize(predictions, dim: -1, eps: 1e-8).unsqueeze(-2)
+                .matmul(nn.functional.normalize(responses, dim: -1, eps: 1e-8).transpose(-1, -2)).squeeze(-2);
+    }
+
+    /// <summary>-||ŷ - y||²: the log-density of a Gaussian policy, the reward the theory uses.</summary>
+    private sealed class NegativeSquaredDistanceReward : RewardModel
+    {
+        public override string Name => "squared-distance";
+
+        public override Tensor Score(Tensor predictions, Tensor responses) =>
+            -(predictions.unsqueeze(-2) - responses).square().sum(-1);
+    }
+}

@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace SelfCorrect.Alignment.Tasks;
+
+/// <summary>
+/// A noisy critic: each shown reward is replaced, with probability p, by a fresh U(0,1) draw. The responses keep
+/// their clean generation, so a corrupted reward no longer says how good its response is. Used at evaluation
+/// (the paper's noise study) and optionally at training time.
+/// </summary>
+public sealed class RewardCorruption
+{
+    public RewardCorruption(double probability)
+    {
+        if (!(probability >= 0 && probability <= 1))
+            throw new ArgumentOutOfRangeException(nameof(probability), probability, "reward noise p must lie in [0, 1]");
+        Probability = probability;
+    }
+
+    public double Probability { get; }
+
+    /// <summary>Rewards with corruption applied; draws the replacement mask, then the fresh rewards.</summary>
+    public Tensor Apply(Tensor rewards, Generator generator)
+    {
+        if (Probability == 0) return rewards.clone();
+        using var scope = NewDisposeScope();
+        var replace = rand(rewards.shape, rewards.dtype, generator: generator) < Probability;
+        var fresh = rand(rewards.shape, rewards.dtype, generator: generator);
+        return where(replace, fresh, rewards).MoveToOuterDisposeScope();
+    }
+
+    public AlignmentBatch Apply(AlignmentBatch batch, Generator generator) => batch.WithRewards(Apply(batch.Rewards, generator));
+}

@@ -1,0 +1,2 @@
+// Torch-heavy tests share two cores: running classes in parallel only oversubscribes them.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
