@@ -1,0 +1,72 @@
+using SelfCorrect.Alignment.Learners;
+using SelfCorrect.Alignment.Tasks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SelfCorrect.Alignment.Models;
+
+/// <summary>
+/// A GPT-2-style decoder over (query, response, reward) triplets, written out so every component can be switched.
+/// Tokens: three per triplet, x, y_i and (r_i, 0, …, 0), each read in by one Linear(d → width). The prediction after
+/// k triplets is read out at the x token of triplet k+1, which under the causal mask has seen triplets 1..k only.
+/// </summary>
+public sealed class InContextTransformer : Module<Tensor, Tensor, Tensor, Tensor>, IInContextLearner
+{
+    private readonly Linear readIn, readOut;
+    private readonly Embedding? positions;
+    private readonly ModuleList<Block> blocks;
+    private readonly Module<Tensor, Tensor> finalNorm;
+
+    public InContextTransformer(TransformerConfig config, string name = "Transformer") : base(nameof(InContextTransformer))
+    {
+        config.Validate();
+        Config = config;
+        Name = name;
+        readIn = Linear(config.Dimension, config.Width);
+        positions = config.PositionEmbeddings ? Embedding(config.SequenceLength, config.Width) : null;
+        blocks = new ModuleList<Block>(Enumerable.Range(0, config.Layers).Select(_ => new Block(config)).ToArray());
+        finalNorm = config.LayerNorm ? LayerNorm(config.Width) : Identity();
+        readOut = Linear(config.Width, config.Dimension);
+        RegisterComponents();
+    }
+
+    public TransformerConfig Config { get; }
+    public string Name { get; }
+    public IList<Block> Blocks => blocks;
+    public Linear ReadIn => readIn;
+    public Linear ReadOut => readOut;
+
+    /// <summary>Interleaves contexts into tokens [B, 3N, d]: x, y_i, (r_i, 0, …, 0) for each triplet.</summary>
+    public static Tensor Tokens(Tensor query, Tensor responses, Tensor rewards)
+    {
+        using var scope = NewDisposeScope();
+        long b = responses.shape[0], n = responses.shape[1], d = responses.shape[2];
+        var x = query.unsqueeze(1).expand(b, n, d);
+        var r = functional.pad(rewards.unsqueeze(-1), [0, d - 1]);
+        return stack([x, responses, r], dim: 2).view(b, 3 * n, d).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Outputs at every x token, [B, N, d]: index i has seen triplets 1..i (index 0 has seen none).</summary>
+    public override Tensor forward(Tensor query, Tensor responses, Tensor rewards)
+    {
+        using var scope = NewDisposeScope();
+        var tokens = Tokens(query, responses, rewards);
+        var hidden = readIn.forward(tokens);
+        if (positions is not null)
+            hidden = hidden + positions.forward(arange(tokens.shape[1], dtype: ScalarType.Int64, device: tokens.device));
+        foreach (var block in blocks) hidden = block.forward(hidden);
+        var atQueries = finalNorm.forward(hidden).index_select(1, arange(0, tokens.shape[1], 3, dtype: ScalarType.Int64, device: tokens.device));
+        return readOut.forward(atQueries).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The learner signature: predictions after k = 1..N-1 triplets, [B, N-1, d].</summary>
+    public Tensor Predict(AlignmentBatch batch)
+    {
+        if (batch.Dimension != Config.Dimension || batch.ResponseCount > Config.ResponseCount)
+            throw new ArgumentException($"model expects d = {Config.Dimension} and at most N = {Config.ResponseCount}; contexts have d = {batch.Dimension}, N = {batch.ResponseCount}");
+        using var outputs = forward(batch.Query, batch.Responses, batch.Rewards);
+        return outputs.narrow(1, 1, batch.PrefixCount).clone();
+    }
+}

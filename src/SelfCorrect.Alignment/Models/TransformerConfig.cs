@@ -1,0 +1,81 @@
+namespace SelfCorrect.Alignment.Models;
+
+public enum AttentionKind
+{
+    /// <summary>softmax(QKᵀ/√d_h + causal mask) V.</summary>
+    Softmax,
+
+    /// <summary>(masked QKᵀ/√d_h) V divided by the number of visible keys: no normalisation across keys.</summary>
+    Linear,
+}
+
+public enum FeedForwardActivation
+{
+    Gelu,
+    Relu,
+}
+
+/// <summary>
+/// Everything that shapes an <see cref="InContextTransformer"/>. The defaults are GPT-2 as the reference
+/// implementation uses it; the switches serve the component ablations and the explicit construction.
+/// </summary>
+public sealed record TransformerConfig
+{
+    /// <summary>d: dimension of queries, responses and predictions.</summary>
+    public int Dimension { get; init; } = 5;
+
+    /// <summary>N: the most triplets a context may hold (sizes the position table).</summary>
+    public int ResponseCount { get; init; } = 20;
+
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 2;
+
+    /// <summary>n_embd: the residual stream's width.</summary>
+    public int Width { get; init; } = 64;
+
+    /// <summary>Per-head dimension of queries, keys and values; null means Width / Heads (GPT-2).</summary>
+    public int? HeadDimension { get; init; }
+
+    public AttentionKind Attention { get; init; } = AttentionKind.Softmax;
+
+    /// <summary>Every trained variant is causal; only the explicit construction's theory layout turns it off.</summary>
+    public bool Causal { get; init; } = true;
+
+    public bool FeedForward { get; init; } = true;
+
+    /// <summary>Hidden width of the FFN; null means 4·Width (GPT-2).</summary>
+    public int? FeedForwardWidth { get; init; }
+
+    public FeedForwardActivation Activation { get; init; } = FeedForwardActivation.Gelu;
+
+    /// <summary>Pre-LayerNorm before attention and FFN, and a final LayerNorm.</summary>
+    public bool LayerNorm { get; init; } = true;
+
+    /// <summary>Learned position embeddings (GPT-2); the theory layout has none.</summary>
+    public bool PositionEmbeddings { get; init; } = true;
+
+    public int ResolvedHeadDimension => HeadDimension ?? Width / Heads;
+    public int ResolvedFeedForwardWidth => FeedForwardWidth ?? 4 * Width;
+
+    /// <summary>Tokens in a full context: x, y, (r, 0, …, 0) per triplet.</summary>
+    public int SequenceLength => 3 * ResponseCount;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the offending setting.</summary>
+    public void Validate()
+    {
+        Positive(Dimension, "model.dimension");
+        if (ResponseCount < 2) throw new ArgumentException($"task.n: must be at least 2 (got {ResponseCount})");
+        Positive(Layers, "model.layers");
+        Positive(Heads, "model.heads");
+        Positive(Width, "model.width");
+        if (HeadDimension is null && Width % Heads != 0)
+            throw new ArgumentException($"model.heads: {Heads} heads do not divide width {Width}");
+        if (HeadDimension is { } h) Positive(h, "model.head_dimension");
+        if (FeedForwardWidth is { } f) Positive(f, "model.ffn_width");
+    }
+
+    private static void Positive(int value, string name)
+    {
+        if (value < 1) throw new ArgumentException($"{name}: must be positive (got {value})");
+    }
+}
