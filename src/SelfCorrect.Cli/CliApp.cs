@@ -29,7 +29,18 @@ public static class CliApp
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
             EnableDefaultExceptionHandler = false,
+            // Ctrl-C is handled below: long jobs finish their step, save, and exit cleanly instead of being killed.
+            ProcessTerminationTimeout = null,
         };
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // The first Ctrl-C asks for a clean stop; a second one ends the process at once.
+            if (interrupt.IsCancellationRequested) return;
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
         ParseResult parse = BuildRootCommand().Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -38,7 +49,7 @@ public static class CliApp
         }
         try
         {
-            return await parse.InvokeAsync(configuration, cancellationToken);
+            return await parse.InvokeAsync(configuration, interrupt.Token);
         }
         catch (Exception e) when (IsUsageError(e))
         {
@@ -49,6 +60,10 @@ public static class CliApp
         {
             configuration.Error.WriteLine("cancelled");
             return CancelledExitCode;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
         }
     }
 

@@ -9,6 +9,7 @@ public static class IcaCommand
     public static Command Create()
     {
         var ica = new Command("ica", "In-context alignment lab: synthetic tasks, reference learners, transformers.");
+        foreach (var command in IcaRunCommands.Create()) ica.Subcommands.Add(command);
         ica.Subcommands.Add(Baselines());
         return ica;
     }

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Models;
+using SelfCorrect.Alignment.Training;
+using static TorchSharp.torch;
+
+namespace SelfCorrect.Bench;
+
+/// <summary>Issue "Alignment lab, part 2": training throughput against the machine's own matrix-product speed.</summary>
+public static class TrainingBenchmarks
+{
+    public static void Throughput()
+    {
+        double matmul = MatmulGflops(1024, 1024, 1024);
+        Console.WriteLine($"libtorch float32 matrix product 1024x1024x1024: {matmul:0.0} GFLOP/s");
+        foreach (var (preset, measuredSteps) in new[] { ("quick", 20), ("paper", 3) })
+        {
+            var config = PresetLoader.Load(preset);
+            var model = config.TransformerConfig();
+            double flops = TransformerFlops.TrainingStep(model, config.Training.BatchSize);
+            double seconds = StepSeconds(config, measuredSteps);
+            double achieved = flops / seconds / 1e9;
+            double ffnShape = MatmulGflops(config.Training.BatchSize * model.SequenceLength, model.Width, model.ResolvedFeedForwardWidth);
+            Console.WriteLine($"{preset}: {model.Layers} layers, width {model.Width}, {model.Heads} heads, batch {config.Training.BatchSize}, {model.SequenceLength} tokens");
+            Console.WriteLine($"  {flops / 1e9:0.00} GFLOP per training step, {seconds * 1e3:0.0} ms per step (median of {measuredSteps}), {1 / seconds:0.00} steps/s");
+            Console.WriteLine($"  achieved {achieved:0.0} GFLOP/s = {achieved / matmul:0.00} of the 1024^3 matrix product (goal >= 0.5); its FFN matmul shape runs at {ffnShape:0.0} GFLOP/s");
+            Console.WriteLine($"  peak working set so far: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):0} MiB");
+            Console.WriteLine($"  full run of {config.Training.Steps} steps: about {seconds * config.Training.Steps / 60:0.0} min");
+        }
+        Console.WriteLine();
+    }
+
+    private static double StepSeconds(ExperimentConfig config, int steps)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "selfcorrect-bench", Guid.NewGuid().ToString("N"));
+        var trainer = new Trainer(config, directory);
+        using var model = Trainer.CreateModel(config);
+        using var optimizer = optim.Adam(model.parameters(), lr: config.Training.LearningRate);
+        int step = 0;
+        return Measure.MedianSeconds(() => trainer.TrainStep(model, optimizer, ++step), steps, warmup: 1);
+    }
+
+    private static double MatmulGflops(long m, long k, long n)
+    {
+        using var a = randn(m, k);
+        using var b = randn(k, n);
+        double seconds = Measure.MedianSeconds(() => { using var c = a.mm(b); }, 9, 2);
+        return 2.0 * m * k * n / seconds / 1e9;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using SelfCorrect.Alignment.Learners;
+using SelfCorrect.Alignment.Models;
+using SelfCorrect.Alignment.Tasks;
+using SelfCorrect.Alignment.Training;
+
+namespace SelfCorrect.Alignment.Experiments;
+
+/// <summary>
+/// The paper's first two results for a trained run: (a) the transformer against every reference learner over k;
+/// (b) reward noise shown at evaluation to the transformer and to explicit GD with the same step budget at every p.
+/// Both use fresh contexts drawn from the evaluation seed, never seen in training.
+/// </summary>
+public static class TrainedModelEvaluation
+{
+    public const string ComparisonDirectory = "eval";
+    public const string NoiseDirectory = "noise";
+
+    /// <summary>Loads the run's resolved config and its final checkpoint.</summary>
+    public static (ExperimentConfig Config, InContextTransformer Model) LoadRun(string runDirectory)
+    {
+        var config = PresetLoader.LoadResolved(Path.Combine(runDirectory, RunFiles.Config));
+        var model = Trainer.CreateModel(config);
+        int step = Checkpoint.Load(Path.Combine(runDirectory, Checkpoint.FileName), model, null, Trainer.Fingerprint(config));
+        if (step < config.Training.Steps)
+            throw new InvalidDataException($"{runDirectory}: training stopped at step {step} of {config.Training.Steps}; finish it with --resume first");
+        model.eval();
+        return (config, model);
+    }
+
+    /// <summary>Result (a). Returns the points; writes eval/errors.csv, summary.json and one figure per metric.</summary>
+    public static IReadOnlyList<ErrorPoint> CompareWithReferenceLearners(ExperimentConfig config, InContextTransformer model,
+        string runDirectory, Action<string>? progress = null)
+    {
+        var e = config.Evaluation;
+        var task = config.CreateTask();
+        var references = BaselinesExperiment.ReferenceLearners(task, e.Seed, e.GdSteps, e.HeldOutContexts, out double eta);
+        using var generator = Seeds.Generator(e.Seed, "evaluation-contexts");
+        using var batch = task.Sample(e.Contexts, generator);
+        var points = new LearnerEvaluation(e.Bootstrap, e.Seed).Evaluate([model, .. references], batch, progress: progress);
+        string directory = Path.Combine(runDirectory, ComparisonDirectory);
+        WriteResults(directory, points, new { evaluation = e, gd_eta = eta, gd_steps = e.GdSteps, task = config.Task },
+            $"Trained transformer vs reference learners ({config.Task.Name} task, {e.Contexts} contexts)");
+        return points;
+    }
+
+    /// <summary>Result (b). Learner names carry the noise level, e.g. "Transformer p=0.25" and "GD-pl p=0.25".</summary>
+    public static IReadOnlyList<ErrorPoint> NoiseStudy(ExperimentConfig config, InContextTransformer model, string runDirectory,
+        Action<string>? progress = null)
+    {
+        var e = config.Evaluation;
+        var task = config.CreateTask();
+        using var heldOutGenerator = Seeds.Generator(e.Seed, "eta-grid-held-out");
+        using var heldOut = task.Sample(e.HeldOutContexts, heldOutGenerator);
+        // η is chosen once, on clean rewards; the step budget is the same at every noise level.
+        double eta = EtaGridSearch.Search(candidate => new ExplicitGradientDescent(candidate, e.GdSteps), heldOut).BestEta;
+        var gd = new ExplicitGradientDescent(eta, e.GdSteps);
+        using var generator = Seeds.Generator(e.Seed, "evaluation-contexts");
+        using var clean = task.Sample(e.Contexts, generator);
+        var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
+        var points = new List<ErrorPoint>();
+        foreach (double p in e.NoiseLevels)
+        {
+            string label = string.Create(CultureInfo.InvariantCulture, $"p={p}");
+            progress?.Invoke(label);
+            using var noise = Seeds.Generator(e.Seed, $"evaluation-reward-noise-{label}");
+            var shown = new RewardCorruption(p).Apply(clean, noise);
+            points.AddRange(evaluation.Evaluate([model, gd], shown).Select(point => point with { Learner = $"{point.Learner} {label}" }));
+            shown.Rewards.Dispose();
+        }
+        string directory = Path.Combine(runDirectory, NoiseDirectory);
+        WriteResults(directory, points, new { evaluation = e, gd_eta = eta, gd_steps = e.GdSteps, task = config.Task }, plotTitle: null);
+        foreach (string learner in new[] { model.Name, gd.Name })
+            foreach (var metric in ErrorMetric.All)
+                ErrorReport.SavePlot(points.Where(p => p.Learner.StartsWith(learner + " ", StringComparison.Ordinal)).Select(p => p with { Learner = p.Learner[(learner.Length + 1)..] }).ToList(),
+                    metric.Name, metric.Label, $"{learner} under reward noise p ({config.Task.Name} task, {e.Contexts} contexts)",
+                    Path.Combine(directory, $"{learner.ToLowerInvariant()}_{metric.Name}"));
+        return points;
+    }
+
+    /// <summary>errors.csv and summary.json, plus one figure per metric with every learner when a title is given.</summary>
+    private static void WriteResults(string directory, IReadOnlyList<ErrorPoint> points, object settings, string? plotTitle)
+    {
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteAllText(Path.Combine(directory, "errors.csv"), ErrorReport.ToCsv(points));
+        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(new
+        {
+            settings,
+            metrics = ErrorMetric.All.Select(m => new { name = m.Name, label = m.Label }),
+            interval = "95% percentile bootstrap over contexts",
+            points,
+        }, BaselinesExperiment.JsonOptions));
+        if (plotTitle is null) return;
+        foreach (var metric in ErrorMetric.All)
+            ErrorReport.SavePlot(points, metric.Name, metric.Label, plotTitle, Path.Combine(directory, $"error_{metric.Name}"));
+    }
+}
+
+/// <summary>File names inside a run directory.</summary>
+public static class RunFiles
+{
+    public const string Config = "config.yaml";
+}

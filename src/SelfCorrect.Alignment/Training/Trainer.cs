@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Models;
+using SelfCorrect.Alignment.Objectives;
+using SelfCorrect.Alignment.Tasks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SelfCorrect.Alignment.Training;
+
+/// <summary>Receives training progress; the CLI draws a bar on a terminal and prints lines otherwise.</summary>
+public interface ITrainingProgress
+{
+    void Started(int firstStep, int totalSteps);
+    void Step(int step, int totalSteps, double loss, TimeSpan elapsed);
+}
+
+public enum TrainingStatus
+{
+    Completed,
+    Interrupted,
+}
+
+public sealed record TrainingOutcome(TrainingStatus Status, int Step, double LastLoss, TimeSpan Elapsed);
+
+/// <summary>Training stopped because the loss stopped being a finite number.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// Trains an <see cref="InContextTransformer"/> with Adam on the online Plackett-Luce loss, writing the training log
+/// and checkpoints into a run directory. The batch at step t is drawn from a generator seeded by (seed, t) alone, so
+/// a run resumed from a checkpoint sees exactly the data an uninterrupted run would.
+/// </summary>
+public sealed class Trainer
+{
+    public const string LogFileName = "train_log.csv";
+    private const string LogHeader = "step,loss,seconds";
+
+    private readonly ExperimentConfig config;
+    private readonly string runDirectory;
+
+    public Trainer(ExperimentConfig config, string runDirectory)
+    {
+        config.Validate();
+        this.config = config;
+        this.runDirectory = runDirectory;
+    }
+
+    public string CheckpointPath => Path.Combine(runDirectory, Checkpoint.FileName);
+
+    /// <summary>Model with the run's initial weights (seeded from the training seed).</summary>
+    public static InContextTransformer CreateModel(ExperimentConfig config)
+    {
+        manual_seed(Seeds.Derive(config.Training.Seed, "model-init"));
+        return new InContextTransformer(config.TransformerConfig());
+    }
+
+    /// <summary>Identifies the settings that determine the weights; a checkpoint only resumes a run with the same one.</summary>
+    public static string Fingerprint(ExperimentConfig config)
+    {
+        string relevant = PresetLoader.ToYaml(new ExperimentConfig { Task = config.Task, Model = config.Model, Training = config.Training });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(relevant)))[..16];
+    }
+
+    public TrainingOutcome Train(bool resume, ITrainingProgress? progress = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(runDirectory);
+        using var model = CreateModel(config);
+        using var optimizer = optim.Adam(model.parameters(), lr: config.Training.LearningRate);
+        string fingerprint = Fingerprint(config);
+        int step = resume && File.Exists(CheckpointPath) ? Checkpoint.Load(CheckpointPath, model, optimizer, fingerprint) : 0;
+        double secondsBefore = PrepareLog(step);
+        int total = config.Training.Steps;
+        progress?.Started(step + 1, total);
+        var clock = Stopwatch.StartNew();
+        double lastLoss = double.NaN;
+        model.train();
+        using var log = new StreamWriter(Path.Combine(runDirectory, LogFileName), append: true);
+        while (step < total)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Checkpoint.Save(CheckpointPath, model, optimizer, step, fingerprint);
+                return new TrainingOutcome(TrainingStatus.Interrupted, step, lastLoss, clock.Elapsed);
+            }
+            int next = step + 1;
+            lastLoss = TrainStep(model, optimizer, next);
+            step = next;
+            double seconds = secondsBefore + clock.Elapsed.TotalSeconds;
+            if (step % config.Training.LogEvery == 0 || step == total)
+            {
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{step},{lastLoss:R},{seconds:0.###}"));
+                log.Flush();
+            }
+            if (step % config.Training.CheckpointEvery == 0 || step == total)
+                Checkpoint.Save(CheckpointPath, model, optimizer, step, fingerprint);
+            progress?.Step(step, total, lastLoss, clock.Elapsed);
+        }
+        return new TrainingOutcome(TrainingStatus.Completed, step, lastLoss, clock.Elapsed);
+    }
+
+    /// <summary>One optimiser step on the batch of step <paramref name="step"/>; returns its loss.</summary>
+    public double TrainStep(InContextTransformer model, OptimizerHelper optimizer, int step)
+    {
+        using var scope = NewDisposeScope();
+        var reward = RewardModel.Parse(config.Training.Reward);
+        var corruption = new RewardCorruption(config.Training.RewardNoise);
+        int n = config.Training.Curriculum?.ResponsesAt(step, config.Task.N) ?? config.Task.N;
+        using var dataGenerator = Seeds.Generator(config.Training.Seed, $"train-batch-{step}");
+        using var noiseGenerator = Seeds.Generator(config.Training.Seed, $"train-reward-noise-{step}");
+        var batch = config.CreateTask(n).Sample(config.Training.BatchSize, dataGenerator);
+        var rewards = corruption.Apply(batch.Rewards, noiseGenerator);
+        optimizer.zero_grad();
+        var predictions = model.forward(batch.Query, batch.Responses, rewards).narrow(1, 1, n - 1);
+        var loss = RankingLoss.OnlinePlackettLuce(predictions, batch.Responses, rewards, reward,
+            config.Training.Temperature, Math.Min(config.Training.MinPrefix, n - 1));
+        double value = loss.to_type(ScalarType.Float64).item<double>();
+        if (!double.IsFinite(value))
+            throw new TrainingDivergedException(
+                $"training loss became {value} at step {step}; stopped without saving it (the last good checkpoint, if any, is kept in {runDirectory})");
+        loss.backward();
+        optimizer.step();
+        return value;
+    }
+
+    /// <summary>Keeps the log consistent with the checkpoint: rows past the resumed step are dropped. Returns the seconds already spent.</summary>
+    private double PrepareLog(int resumedStep)
+    {
+        string path = Path.Combine(runDirectory, LogFileName);
+        var kept = new List<string> { LogHeader };
+        double seconds = 0;
+        if (resumedStep > 0 && File.Exists(path))
+        {
+            foreach (string line in File.ReadLines(path).Skip(1))
+            {
+                string[] fields = line.Split(',');
+                if (fields.Length == 3 && int.TryParse(fields[0], CultureInfo.InvariantCulture, out int logged) && logged <= resumedStep)
+                {
+                    kept.Add(line);
+                    seconds = double.Parse(fields[2], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        AtomicFile.WriteAllText(path, string.Join('\n', kept) + "\n");
+        return seconds;
+    }
+}

@@ -1,0 +1,112 @@
+using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Learners;
+using SelfCorrect.Alignment.Tasks;
+using SelfCorrect.Alignment.Training;
+using static TorchSharp.torch;
+
+namespace SelfCorrect.Alignment.Tests;
+
+public class TrainingTests
+{
+    private static ExperimentConfig Small(int steps, int checkpointEvery) => new()
+    {
+        Task = new TaskSettings { Name = "reference", D = 3, N = 6 },
+        Model = new ModelSettings { Layers = 2, Heads = 2, Width = 16 },
+        Training = new TrainingSettings { Steps = steps, BatchSize = 16, LearningRate = 3e-3, Seed = 5, CheckpointEvery = checkpointEvery, LogEvery = 1 },
+    };
+
+    private static string TemporaryRun() => Path.Combine(Path.GetTempPath(), "selfcorrect-tests", Guid.NewGuid().ToString("N"));
+
+    private sealed class CancelAt(int step, CancellationTokenSource source) : ITrainingProgress
+    {
+        public void Started(int firstStep, int totalSteps) { }
+        public void Step(int current, int totalSteps, double loss, TimeSpan elapsed)
+        {
+            if (current == step) source.Cancel();
+        }
+    }
+
+    private static Dictionary<string, Tensor> Weights(ExperimentConfig config, string run)
+    {
+        var model = Trainer.CreateModel(config);
+        Checkpoint.Load(Path.Combine(run, Checkpoint.FileName), model, null, Trainer.Fingerprint(config));
+        return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+    }
+
+    [Fact]
+    public void InterruptedAndResumedRunEndsWithTheSameWeights()
+    {
+        var config = Small(steps: 6, checkpointEvery: 100);
+        string straight = TemporaryRun(), interrupted = TemporaryRun();
+        Assert.Equal(TrainingStatus.Completed, new Trainer(config, straight).Train(resume: false).Status);
+
+        using var cancel = new CancellationTokenSource();
+        var first = new Trainer(config, interrupted).Train(resume: false, new CancelAt(3, cancel), cancel.Token);
+        Assert.Equal(TrainingStatus.Interrupted, first.Status);
+        Assert.Equal(3, first.Step);
+        var second = new Trainer(config, interrupted).Train(resume: true);
+        Assert.Equal(TrainingStatus.Completed, second.Status);
+
+        var a = Weights(config, straight);
+        var b = Weights(config, interrupted);
+        Assert.Equal(a.Keys, b.Keys);
+        foreach (string name in a.Keys) Assert.True(a[name].equal(b[name]).all().item<bool>(), $"{name} differs after resume");
+        // The log has one row per step, none repeated.
+        var steps = File.ReadLines(Path.Combine(interrupted, Trainer.LogFileName)).Skip(1).Select(l => int.Parse(l.Split(',')[0]));
+        Assert.Equal(Enumerable.Range(1, 6), steps);
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint()
+    {
+        var config = Small(steps: 50, checkpointEvery: 1);
+        config.Training.LearningRate = 1e37;   // weights overflow float32 within a few steps
+        config.Training.Reward = "squared-distance";
+        string run = TemporaryRun();
+        var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(config, run).Train(resume: false));
+        Assert.Matches("at step [0-9]+", error.Message);
+        int failedStep = int.Parse(System.Text.RegularExpressions.Regex.Match(error.Message, "at step ([0-9]+)").Groups[1].Value);
+        var model = Trainer.CreateModel(config);
+        int saved = Checkpoint.Load(Path.Combine(run, Checkpoint.FileName), model, null, Trainer.Fingerprint(config));
+        Assert.Equal(failedStep - 1, saved);
+    }
+
+    [Fact]
+    public void CheckpointRoundTripReproducesPredictionsAndRejectsOtherSettings()
+    {
+        var config = Small(steps: 2, checkpointEvery: 1);
+        string run = TemporaryRun();
+        new Trainer(config, run).Train(resume: false);
+        using var batch = new ReferenceLinearAlignment(3, 6).Sample(4, new Generator(1));
+        var loaded = Trainer.CreateModel(config);
+        Checkpoint.Load(Path.Combine(run, Checkpoint.FileName), loaded, null, Trainer.Fingerprint(config));
+        var again = Trainer.CreateModel(config);
+        Checkpoint.Load(Path.Combine(run, Checkpoint.FileName), again, null, Trainer.Fingerprint(config));
+        Assert.True(loaded.Predict(batch).equal(again.Predict(batch)).all().item<bool>());
+        Assert.False(Trainer.CreateModel(config).Predict(batch).equal(loaded.Predict(batch)).all().item<bool>());
+
+        var other = Small(steps: 2, checkpointEvery: 1);
+        other.Model.Width = 32;
+        Assert.Throws<InvalidDataException>(() => Checkpoint.Load(Path.Combine(run, Checkpoint.FileName), Trainer.CreateModel(other), null, Trainer.Fingerprint(other)));
+        File.WriteAllText(Path.Combine(run, "garbage.bin"), "not a checkpoint");
+        Assert.Throws<InvalidDataException>(() => Checkpoint.Load(Path.Combine(run, "garbage.bin"), loaded, null, null));
+    }
+
+    [Fact]
+    public void ShortTrainingBeatsMeanResponse()
+    {
+        var config = Small(steps: 300, checkpointEvery: 300);
+        config.Training.BatchSize = 32;
+        config.Model = new ModelSettings { Layers = 2, Heads = 2, Width = 32 };
+        string run = TemporaryRun();
+        new Trainer(config, run).Train(resume: false);
+        var model = Trainer.CreateModel(config);
+        Checkpoint.Load(Path.Combine(run, Checkpoint.FileName), model, null, Trainer.Fingerprint(config));
+        model.eval();
+        using var batch = new ReferenceLinearAlignment(3, 6).Sample(512, Seeds.Generator(9, "test-evaluation"));
+        var points = new LearnerEvaluation(200, 1).Evaluate([model, new MeanResponse()], batch, [ErrorMetric.OneMinusCosine]);
+        double transformer = points.Single(p => p.Learner == "Transformer" && p.K == 5).Mean;
+        double mean = points.Single(p => p.Learner == "MeanResponse" && p.K == 5).Mean;
+        Assert.True(transformer < mean, $"transformer {transformer:0.000} did not beat MeanResponse {mean:0.000} at k = 5");
+    }
+}
