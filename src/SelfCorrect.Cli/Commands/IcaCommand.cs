@@ -10,6 +10,7 @@ public static class IcaCommand
     {
         var ica = new Command("ica", "In-context alignment lab: synthetic tasks, reference learners, transformers.");
         ica.Subcommands.Add(Baselines());
+        ica.Subcommands.Add(IcaConstructCommand.Create());
         return ica;
     }
 
