@@ -229,7 +229,7 @@ public static class ConstructionExperiment
         plot.YLabel("log10 relative error of the prediction");
         double top = Math.Max(1, Math.Ceiling(Math.Log10(Math.Max(1e-17, result.Points.Max(p => p.MaxRelativeError)))) + 0.5);
         plot.Axes.SetLimitsY(-17.5, top);
-        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.LowerLeft);                               // the region no curve reaches
         AtomicFile.Write(pathWithoutExtension + ".png", temporary => plot.SavePng(temporary, 900, 600));
         AtomicFile.Write(pathWithoutExtension + ".svg", temporary => plot.SaveSvg(temporary, 900, 600));
     }
