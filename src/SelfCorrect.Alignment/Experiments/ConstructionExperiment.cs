@@ -188,7 +188,7 @@ public static class ConstructionExperiment
                 seed = result.Settings.Seed,
             },
             reference = "ExplicitGradientDescent (analytic gradient, float64) on the same contexts, read after all N triplets",
-            error = "||ŷ - ŷ_GD|| / ||ŷ_GD|| per context" + (result.Settings.Causal ? " and prefix k = 2..N" : ""),
+            error = "||y_hat - y_hat_GD|| / ||y_hat_GD|| per context" + (result.Settings.Causal ? " and prefix k = 2..N" : ""),
             decay_slope = double.IsNaN(result.Slope) ? (double?)null : result.Slope,
             decay_slope_points = result.SlopePoints,
             prefix_max_rel_error = result.PrefixMaxErrors,
