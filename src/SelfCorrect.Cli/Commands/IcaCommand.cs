@@ -11,6 +11,7 @@ public static class IcaCommand
         var ica = new Command("ica", "In-context alignment lab: synthetic tasks, reference learners, transformers.");
         foreach (var command in IcaRunCommands.Create()) ica.Subcommands.Add(command);
         ica.Subcommands.Add(Baselines());
+        ica.Subcommands.Add(IcaConstructCommand.Create());
         return ica;
     }
 

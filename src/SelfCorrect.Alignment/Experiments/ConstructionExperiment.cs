@@ -1,0 +1,236 @@
+using TorchSharp;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ScottPlot;
+using SelfCorrect.Alignment.Construction;
+using SelfCorrect.Alignment.Objectives;
+using SelfCorrect.Alignment.Tasks;
+using static TorchSharp.torch;
+
+namespace SelfCorrect.Alignment.Experiments;
+
+/// <summary>Settings of <c>selfcorrect ica construct</c>; validated before anything runs or is written.</summary>
+public sealed record ConstructionSettings
+{
+    public RankingObjective Objective { get; init; } = RankingObjective.PlackettLuce;
+    public int ResponseCount { get; init; } = 10;
+    public int Dimension { get; init; } = 5;
+    public int Steps { get; init; } = 1;
+    public double Beta { get; init; } = 600;
+    public double Gap { get; init; } = 0.05;
+    public double Eta { get; init; } = 0.1;
+    public int Contexts { get; init; } = 256;
+    public ScalarType DType { get; init; } = ScalarType.Float64;
+    public ConstructionAblation Ablation { get; init; } = ConstructionAblation.None;
+
+    /// <summary>Causal attention: every triplet token performs GD on its own prefix (online PL); PL only.</summary>
+    public bool Causal { get; init; }
+
+    public long Seed { get; init; }
+
+    /// <summary>The β·gap values of the sweep; the requested β·gap is added.</summary>
+    public IReadOnlyList<double> BetaGaps { get; init; } = DefaultBetaGaps;
+
+    public static readonly IReadOnlyList<double> DefaultBetaGaps = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50];
+
+    public void Validate()
+    {
+        if (!(Beta > 0) || double.IsInfinity(Beta)) throw new ArgumentException($"--beta: must be positive and finite (got {Beta})");
+        if (!(Gap > 0) || double.IsInfinity(Gap)) throw new ArgumentException($"--gap: must be positive and finite (got {Gap})");
+        if (ResponseCount < 2) throw new ArgumentException($"--n: must be at least 2 (got {ResponseCount})");
+        if (Objective == RankingObjective.BradleyTerry && ResponseCount != 2)
+            throw new ArgumentException($"--n: Bradley-Terry compares two responses; use --n 2 or --objective pl (got {ResponseCount})");
+        if (!((ResponseCount - 1) * Gap < 1)) throw new ArgumentException($"--gap: {ResponseCount} rewards at least {Gap} apart do not fit in [0, 1]");
+        if (Dimension < 1) throw new ArgumentException($"--d: must be at least 1 (got {Dimension})");
+        if (Steps < 1) throw new ArgumentException($"--steps: must be at least 1 (got {Steps})");
+        if (!(Eta > 0) || double.IsInfinity(Eta)) throw new ArgumentException($"--eta: must be positive and finite (got {Eta})");
+        if (Contexts < 1) throw new ArgumentException($"--contexts: must be at least 1 (got {Contexts})");
+        if (DType is not (ScalarType.Float64 or ScalarType.Float32)) throw new ArgumentException($"--dtype: float64 or float32 (got {DType})");
+        if (Causal && Objective != RankingObjective.PlackettLuce) throw new ArgumentException("--causal: the online construction is for the PL objective");
+        if (Causal && Ablation != ConstructionAblation.None) throw new ArgumentException("--causal: ablations apply to the full-attention construction");
+    }
+
+    /// <summary>The sweep with the requested β·gap in it, ascending.</summary>
+    public IReadOnlyList<double> SweepBetaGaps() => BetaGaps.Append(Beta * Gap).Distinct().Order().ToList();
+}
+
+/// <summary>One β of the sweep: max and median relative error over contexts (and prefixes k = 2..N when causal).</summary>
+public sealed record ConstructionErrorPoint(double Beta, double BetaGap, double MaxRelativeError, double MedianRelativeError);
+
+/// <summary>
+/// Builds the construction for each β of a sweep and compares it with explicit GD on the same fresh contexts
+/// (rewards at least gap apart); reports error vs β·gap and the slope of its exponential decay.
+/// </summary>
+public static class ConstructionExperiment
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <param name="Slope">d ln(max error) / d(β·gap), least squares over the decay window; NaN when under two points.</param>
+    /// <param name="PrefixMaxErrors">Causal only: max relative error per prefix k = 2..N at the requested β.</param>
+    /// <param name="FirstPrefixMaxAbsoluteError">Causal only: max |ŷ_1 - ŷ_0| (GD on one triplet does not move).</param>
+    public sealed record Result(ConstructionSettings Settings, IReadOnlyList<ConstructionErrorPoint> Points, double Slope,
+        int SlopePoints, IReadOnlyList<double>? PrefixMaxErrors, double? FirstPrefixMaxAbsoluteError);
+
+    public static Result Run(ConstructionSettings settings)
+    {
+        settings.Validate();
+        using var scope = NewDisposeScope();
+        var task = new SeparatedRewardAlignment(settings.Dimension, settings.ResponseCount, settings.Gap);
+        using var generator = Seeds.Generator(settings.Seed, "construction-contexts");
+        var batch = task.Sample(settings.Contexts, generator, ScalarType.Float64);
+        var reference = ConstructionVerification.PrefixReference(settings.Objective, batch, settings.Eta, settings.Steps);
+        var points = new List<ConstructionErrorPoint>();
+        IReadOnlyList<double>? prefixErrors = null;
+        double? firstPrefix = null;
+        foreach (double betaGap in settings.SweepBetaGaps())
+        {
+            using var pointScope = NewDisposeScope();
+            double beta = betaGap / settings.Gap;
+            var model = Build(settings, beta);
+            var predicted = model.Predict(batch.Query, batch.Responses, batch.Rewards);
+            Tensor errors;
+            if (settings.Causal)
+            {
+                var perPrefix = ConstructionVerification.RelativeError(predicted.narrow(1, 1, settings.ResponseCount - 1),
+                    reference.narrow(1, 1, settings.ResponseCount - 1));                                             // [B, N-1]
+                errors = perPrefix.flatten();
+                if (betaGap == settings.Beta * settings.Gap)
+                {
+                    prefixErrors = perPrefix.max(0).values.data<double>().ToArray();
+                    firstPrefix = (predicted.select(1, 0).to_type(ScalarType.Float64) - reference.select(1, 0)).norm(-1).max().ToDouble();
+                }
+            }
+            else
+            {
+                errors = ConstructionVerification.RelativeError(predicted, reference.select(1, settings.ResponseCount - 1));
+            }
+            points.Add(new ConstructionErrorPoint(beta, betaGap, errors.max().ToDouble(), errors.median().ToDouble()));
+            model.Dispose();
+        }
+        var (slope, used) = DecaySlope(points, settings.DType);
+        return new Result(settings, points, slope, used, prefixErrors, firstPrefix);
+    }
+
+    public static ConstructedTransformer Build(ConstructionSettings settings, double beta)
+    {
+        var model = settings.Causal
+            ? ConstructedTransformer.ForOnlinePlackettLuce(settings.Dimension, settings.ResponseCount, settings.Eta, beta, settings.Steps, gap: settings.Gap)
+            : ConstructedTransformer.ForPlackettLuce(settings.Dimension, settings.ResponseCount, settings.Eta, beta, settings.Steps,
+                ablation: settings.Ablation, gap: settings.Gap);
+        return settings.DType == ScalarType.Float32 ? model.ToFloat32() : model;
+    }
+
+    /// <summary>
+    /// Least-squares slope of ln(max error) against β·gap over the decay window: errors below 1e-2 (past the
+    /// breakdown, where the elimination still works) and above both 1e3 × machine epsilon and 10 × the smallest
+    /// error of the sweep (before the floor that rounding sets).
+    /// </summary>
+    public static (double Slope, int Points) DecaySlope(IReadOnlyList<ConstructionErrorPoint> points, ScalarType dtype)
+    {
+        double epsilon = dtype == ScalarType.Float32 ? 1.2e-7 : 2.2e-16;
+        double floor = Math.Max(1e3 * epsilon, 10 * points.Min(p => p.MaxRelativeError));
+        var window = points.Where(p => p.MaxRelativeError < 1e-2 && p.MaxRelativeError > floor).ToList();
+        if (window.Count < 2) return (double.NaN, window.Count);
+        double meanX = window.Average(p => p.BetaGap), meanY = window.Average(p => Math.Log(p.MaxRelativeError));
+        double covariance = window.Sum(p => (p.BetaGap - meanX) * (Math.Log(p.MaxRelativeError) - meanY));
+        double variance = window.Sum(p => (p.BetaGap - meanX) * (p.BetaGap - meanX));
+        return (covariance / variance, window.Count);
+    }
+
+    public static string Label(ConstructionSettings s) =>
+        $"{(s.Objective == RankingObjective.BradleyTerry ? "BT" : "PL")}{(s.Causal ? " causal (online)" : "")}, N={s.ResponseCount}, d={s.Dimension}, " +
+        $"{s.Steps} step{(s.Steps == 1 ? "" : "s")}, {(s.DType == ScalarType.Float32 ? "float32" : "float64")}, ablation {s.Ablation.Name()}";
+
+    /// <summary>One line per β, each labelled "error", then the decay slope (and the per-prefix errors when causal).</summary>
+    public static string FormatTable(Result result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"construction vs explicit GD: {Label(result.Settings)}, gap {result.Settings.Gap.ToString(Invariant)}, " +
+            $"η {result.Settings.Eta.ToString(Invariant)}, {result.Settings.Contexts} contexts{(result.Settings.Causal ? " × prefixes k=2..N" : "")}");
+        text.AppendLine($"{"",-5}  {"beta",10}  {"beta*gap",8}  {"max_rel_error",13}  {"median_rel_error",16}");
+        foreach (var p in result.Points)
+            text.AppendLine(string.Format(Invariant, "error  {0,10:G6}  {1,8:G4}  {2,13:E2}  {3,16:E2}", p.Beta, p.BetaGap, p.MaxRelativeError, p.MedianRelativeError));
+        text.AppendLine(double.IsNaN(result.Slope)
+            ? $"decay slope: not measurable ({result.SlopePoints} points between the breakdown and the rounding floor)"
+            : string.Format(Invariant, "decay slope d ln(max error)/d(beta*gap) = {0:F3} over {1} points (exp(-beta*gap) gives -1)", result.Slope, result.SlopePoints));
+        if (result.PrefixMaxErrors is { } prefixes)
+        {
+            text.AppendLine(string.Format(Invariant, "prefix k=1: max |ŷ_1 - ŷ_0| = {0:E2} (GD does not move on one triplet)", result.FirstPrefixMaxAbsoluteError));
+            for (int i = 0; i < prefixes.Count; i++)
+                text.AppendLine(string.Format(Invariant, "error-prefix k={0,-3} beta={1:G6}  max_rel_error {2:E2}", i + 2, result.Settings.Beta, prefixes[i]));
+        }
+        return text.ToString();
+    }
+
+    public static void Write(Result result, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var csv = new StringBuilder("beta,beta_gap,max_rel_error,median_rel_error\n");
+        foreach (var p in result.Points)
+            csv.Append(Invariant, $"{p.Beta:R},{p.BetaGap:R},{p.MaxRelativeError:R},{p.MedianRelativeError:R}\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "errors.csv"), csv.ToString());
+        var summary = new
+        {
+            settings = new
+            {
+                objective = result.Settings.Objective.ShortName(),
+                n = result.Settings.ResponseCount,
+                d = result.Settings.Dimension,
+                steps = result.Settings.Steps,
+                beta = result.Settings.Beta,
+                gap = result.Settings.Gap,
+                eta = result.Settings.Eta,
+                contexts = result.Settings.Contexts,
+                dtype = result.Settings.DType == ScalarType.Float32 ? "float32" : "float64",
+                ablation = result.Settings.Ablation.Name(),
+                causal = result.Settings.Causal,
+                seed = result.Settings.Seed,
+            },
+            reference = "ExplicitGradientDescent (analytic gradient, float64) on the same contexts, read after all N triplets",
+            error = "||y_hat - y_hat_GD|| / ||y_hat_GD|| per context" + (result.Settings.Causal ? " and prefix k = 2..N" : ""),
+            decay_slope = double.IsNaN(result.Slope) ? (double?)null : result.Slope,
+            decay_slope_points = result.SlopePoints,
+            prefix_max_rel_error = result.PrefixMaxErrors,
+            first_prefix_max_abs_error = result.FirstPrefixMaxAbsoluteError,
+            points = result.Points,
+        };
+        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, BaselinesExperiment.JsonOptions));
+        SavePlot(result, Path.Combine(directory, "error_vs_beta_gap"));
+    }
+
+    /// <summary>log10 of the max and median relative error against β·gap (log values plotted: exact zeros are clipped at 1e-17).</summary>
+    private static void SavePlot(Result result, string pathWithoutExtension)
+    {
+        var plot = new Plot();
+        plot.Font.Set("DejaVu Sans");
+        double[] x = result.Points.Select(p => p.BetaGap).ToArray();
+        foreach (var (name, values, color) in new[]
+        {
+            ("max over contexts", result.Points.Select(p => p.MaxRelativeError).ToArray(), Colors.C0),
+            ("median", result.Points.Select(p => p.MedianRelativeError).ToArray(), Colors.C1),
+        })
+        {
+            var line = plot.Add.Scatter(x, values.Select(v => Math.Log10(Math.Max(v, 1e-17))).ToArray());
+            line.LegendText = name;
+            line.Color = color;
+            line.MarkerSize = 5;
+        }
+        if (!double.IsNaN(result.Slope))
+        {
+            var guide = plot.Add.Scatter(x, x.Select(v => Math.Log10(Math.Exp(-v))).ToArray());
+            guide.LegendText = "exp(-β·gap)";
+            guide.Color = Colors.Gray;
+            guide.LinePattern = LinePattern.Dashed;
+            guide.MarkerSize = 0;
+        }
+        plot.Title($"Construction vs explicit GD: {Label(result.Settings)}");
+        plot.XLabel("β·gap");
+        plot.YLabel("log10 relative error of the prediction");
+        double top = Math.Max(1, Math.Ceiling(Math.Log10(Math.Max(1e-17, result.Points.Max(p => p.MaxRelativeError)))) + 0.5);
+        plot.Axes.SetLimitsY(-17.5, top);
+        plot.ShowLegend(ScottPlot.Alignment.LowerLeft);                               // the region no curve reaches
+        AtomicFile.Write(pathWithoutExtension + ".png", temporary => plot.SavePng(temporary, 900, 600));
+        AtomicFile.Write(pathWithoutExtension + ".svg", temporary => plot.SaveSvg(temporary, 900, 600));
+    }
+}
