@@ -10,10 +10,11 @@ public class IcaRunCommandTests
         string run = CliRunner.TemporaryDirectory();
         var result = await CliRunner.RunAsync(["ica", "run", .. Tiny, "--out", run]);
         Assert.True(result.ExitCode == 0, result.Error);
-        foreach (string file in new[] { "config.yaml", "train_log.csv", "checkpoint.bin", "eval/errors.csv", "eval/summary.json",
+        foreach (string file in new[] { "config.yaml", "train_log.csv", "checkpoint.bin", "eval/errors.csv", "eval/summary.json", "eval/transformer_vs_gd.csv",
                      "eval/error_one_minus_cosine.png", "eval/error_normalized_squared_error.svg", "noise/errors.csv", "noise/transformer_one_minus_cosine.png", "noise/gd-pl_one_minus_cosine.svg" })
             Assert.True(File.Exists(Path.Combine(run, file)), file);
         Assert.Contains("(a) 1 - cos", result.Output);
+        Assert.Contains("cosine_to_gd", result.Output);
         Assert.Contains("Transformer p=1", result.Output);
         Assert.Equal(["step,loss,seconds", "1", "2", "3", "4"], File.ReadLines(Path.Combine(run, "train_log.csv")).Select(l => l.Split(',')[0]));
 

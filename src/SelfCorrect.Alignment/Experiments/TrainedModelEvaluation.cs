@@ -29,8 +29,11 @@ public static class TrainedModelEvaluation
         return (config, model);
     }
 
-    /// <summary>Result (a). Returns the points; writes eval/errors.csv, summary.json and one figure per metric.</summary>
-    public static IReadOnlyList<ErrorPoint> CompareWithReferenceLearners(ExperimentConfig config, InContextTransformer model,
+    /// <summary>Result (a): errors of every learner, and the transformer's agreement with explicit GD.</summary>
+    public sealed record Comparison(IReadOnlyList<ErrorPoint> Errors, IReadOnlyList<ErrorPoint> AgreementWithGd);
+
+    /// <summary>Result (a). Writes eval/errors.csv, summary.json, transformer_vs_gd.csv and one figure per metric.</summary>
+    public static Comparison CompareWithReferenceLearners(ExperimentConfig config, InContextTransformer model,
         string runDirectory, Action<string>? progress = null)
     {
         var e = config.Evaluation;
@@ -38,11 +41,37 @@ public static class TrainedModelEvaluation
         var references = BaselinesExperiment.ReferenceLearners(task, e.Seed, e.GdSteps, e.HeldOutContexts, out double eta);
         using var generator = Seeds.Generator(e.Seed, "evaluation-contexts");
         using var batch = task.Sample(e.Contexts, generator);
-        var points = new LearnerEvaluation(e.Bootstrap, e.Seed).Evaluate([model, .. references], batch, progress: progress);
+        var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
+        var points = evaluation.Evaluate([model, .. references], batch, progress: progress);
         string directory = Path.Combine(runDirectory, ComparisonDirectory);
+        var agreement = AgreementWithGradientDescent(model, references.OfType<ExplicitGradientDescent>().Single(), batch, evaluation);
         WriteResults(directory, points, new { evaluation = e, gd_eta = eta, gd_steps = e.GdSteps, task = config.Task },
             $"Trained transformer vs reference learners ({config.Task.Name} task, {e.Contexts} contexts)");
-        return points;
+        AtomicFile.WriteAllText(Path.Combine(directory, AgreementFile), ErrorReport.ToCsv(agreement));
+        return new Comparison(points, agreement);
+    }
+
+    public const string AgreementFile = "transformer_vs_gd.csv";
+
+    /// <summary>
+    /// How close the trained model is to the algorithm the theory says it can implement: per k, the cosine similarity
+    /// and the L2 distance between the transformer's prediction and explicit GD's (at its grid-searched η) on the same
+    /// contexts. Rows reuse <see cref="ErrorPoint"/> with metrics "cosine_to_gd", "l2_to_gd", "relative_l2_to_gd".
+    /// </summary>
+    public static IReadOnlyList<ErrorPoint> AgreementWithGradientDescent(IInContextLearner model, ExplicitGradientDescent gd,
+        AlignmentBatch batch, LearnerEvaluation evaluation)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var ours = model.Predict(batch);
+        var reference = gd.Predict(batch);
+        var distance = (ours - reference).norm(-1);
+        return
+        [
+            .. evaluation.Summarise(model.Name, "cosine_to_gd", TorchSharp.torch.nn.functional.cosine_similarity(ours, reference, dim: -1)),
+            .. evaluation.Summarise(model.Name, "l2_to_gd", distance),
+            .. evaluation.Summarise(model.Name, "relative_l2_to_gd", distance / reference.norm(-1).clamp_min(1e-12)),
+        ];
     }
 
     /// <summary>Result (b). Learner names carry the noise level, e.g. "Transformer p=0.25" and "GD-pl p=0.25".</summary>

@@ -26,42 +26,13 @@ public sealed class InContextTransformer : Module<Tensor, Tensor, Tensor, Tensor
         Name = name;
         readIn = Linear(config.Dimension, config.Width);
         positions = config.PositionEmbeddings ? Embedding(config.SequenceLength, config.Width) : null;
+        // TorchSharp's Embedding starts at N(0, 1); GPT-2 starts positions at N(0, 0.02) so they do not drown the
+        // token content in the residual stream. (GPT-2's small init for every Linear trained slower here.)
+        if (positions is not null) using (no_grad()) positions.weight!.normal_(0, 0.02);
         blocks = new ModuleList<Block>(Enumerable.Range(0, config.Layers).Select(_ => new Block(config)).ToArray());
         finalNorm = config.LayerNorm ? LayerNorm(config.Width) : Identity();
         readOut = Linear(config.Width, config.Dimension);
         RegisterComponents();
-        InitialiseLikeGpt2();
-    }
-
-    /// <summary>
-    /// GPT-2's initialisation inside the backbone (as the reference's Hugging Face GPT2Model): weights N(0, 0.02),
-    /// biases 0, the two residual output projections N(0, 0.02/√(2·layers)); read-in and read-out keep PyTorch's
-    /// Linear default, as in the reference. TorchSharp's Embedding default, N(0, 1), would let the position table
-    /// drown the token content in the residual stream.
-    /// </summary>
-    private void InitialiseLikeGpt2()
-    {
-        using var _ = no_grad();
-        double residualStd = 0.02 / Math.Sqrt(2.0 * Config.Layers);
-        positions?.weight!.normal_(0, 0.02);
-        foreach (var block in blocks)
-        {
-            var attention = block.Attention;
-            foreach (var linear in new[] { attention.Query, attention.Key, attention.Value })
-                Normal(linear, 0.02);
-            Normal(attention.Output, residualStd);
-            if (block.FeedForward is { } ffn)
-            {
-                Normal(ffn.Hidden, 0.02);
-                Normal(ffn.Output, residualStd);
-            }
-        }
-
-        static void Normal(Linear linear, double std)
-        {
-            linear.weight!.normal_(0, std);
-            linear.bias?.zero_();
-        }
     }
 
     public TransformerConfig Config { get; }

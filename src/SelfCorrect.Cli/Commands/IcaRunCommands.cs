@@ -97,12 +97,19 @@ public static class IcaRunCommands
         var ks = ErrorReport.TableKs(config.Task.N);
         if (comparison)
         {
-            var points = TrainedModelEvaluation.CompareWithReferenceLearners(config, model, directory, learner => stdout.WriteLine($"evaluating {learner} ..."));
+            var (points, agreement) = TrainedModelEvaluation.CompareWithReferenceLearners(config, model, directory, learner => stdout.WriteLine($"evaluating {learner} ..."));
             foreach (var metric in ErrorMetric.All)
             {
                 stdout.WriteLine();
                 stdout.WriteLine($"(a) {metric.Label}, mean [95% CI] over {config.Evaluation.Contexts} contexts:");
                 stdout.Write(ErrorReport.FormatTable(points, metric.Name, ks));
+            }
+            stdout.WriteLine();
+            stdout.WriteLine("transformer vs explicit GD (same contexts): cosine similarity and L2 distance of the predictions, mean [95% CI]:");
+            foreach (string metric in new[] { "cosine_to_gd", "l2_to_gd" })
+            {
+                stdout.WriteLine(metric);
+                stdout.Write(ErrorReport.FormatTable(agreement, metric, ks));
             }
             stdout.WriteLine($"wrote {Path.Combine(directory, TrainedModelEvaluation.ComparisonDirectory)}/");
         }
