@@ -119,7 +119,7 @@ public class SweepTests
         var log = new StringWriter();
         var outcome = new SweepRunner(plan, parallel: 1, log).Run();
         Assert.Equal(SweepRunStatus.Resumed, outcome.Trainings.Single().Status);
-        Assert.Contains("resuming at step 4 of 6", log.ToString());
+        Assert.Contains("resuming at step 4 of 6 (", log.ToString());
 
         string straight = NewDirectory();
         new Trainer(run.Config, straight).Train(resume: false);

@@ -57,6 +57,7 @@ public class IcaSweepCommandTests
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Equal(2, again.Output.Split('\n').Count(line => line.Contains("finished earlier, skipped")));
         Assert.DoesNotContain("training 6 steps", again.Output);
+        Assert.Contains("training 6 steps (1 thread(s))", result.Output);
         Assert.Equal(before, File.ReadAllBytes(checkpoint));
         Assert.Equal(summary, File.ReadAllLines(Path.Combine(output, "summary.csv")));
 

@@ -56,13 +56,13 @@ public static class IcaSweepCommand
             var summary = new SweepSummary(plan, outcome.Observations, baselines);
             int trainedNow = outcome.Trainings.Count(t => t.Status is SweepRunStatus.Trained or SweepRunStatus.Resumed);
             string information = string.Create(CultureInfo.InvariantCulture,
-                $"this invocation: {clock.Elapsed.TotalMinutes:0.0} min wall time before writing the report, {trainedNow} of {plan.Trainings.Count} trainings trained or resumed (the rest finished earlier), {parallelRuns} at a time with {threadsPerRun} libtorch thread(s) each, on {Environment.ProcessorCount} cores");
+                $"this invocation: {clock.Elapsed.TotalSeconds:0} s wall time before writing the report, {trainedNow} of {plan.Trainings.Count} trainings trained or resumed (the rest finished earlier), {parallelRuns} at a time with {threadsPerRun} libtorch thread(s) each, on {Environment.ProcessorCount} cores");
             var figures = SweepReport.Write(summary, outcome.Trainings, information);
 
             stdout.WriteLine();
             stdout.Write(SweepReport.FormatTable(summary));
             stdout.WriteLine($"wrote {Path.Combine(directory, SweepReport.ReportFile)}, {SweepReport.SummaryFile} and {figures.Count} figure(s) (PNG + SVG)");
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall time {clock.Elapsed.TotalMinutes:0.0} min"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall time {clock.Elapsed.TotalSeconds:0} s ({clock.Elapsed.TotalMinutes:0.0} min)"));
             var diverged = outcome.Trainings.Where(t => t.Status == SweepRunStatus.Diverged).ToList();
             if (diverged.Count == 0) return Task.FromResult(0);
             parse.InvocationConfiguration.Error.WriteLine($"error: {diverged.Count} training(s) diverged and are left out of the summary: {string.Join(", ", diverged.Select(d => d.Run.Label))}");

@@ -166,13 +166,21 @@ public static class SweepReport
             md.AppendLine($"> {axis.Note}");
             md.AppendLine();
         }
+        var variants = axis.Configurations.Select(c => c.ForSeed(0).Model).ToList();
+        if (variants.Any(m => m.Attention == "linear" || !m.Ffn))
+        {
+            md.AppendLine("> Unlike the reference implementation's, this axis's linear-attention and no-FFN models are causal (they cannot " +
+                "read later triplets) and a no-FFN block has no extra LayerNorm, so its numbers are not comparable with the paper's " +
+                "for these variants: there, those models could see the answer-bearing later triplets.");
+            md.AppendLine();
+        }
         md.AppendLine("| configuration | overrides of the base | training seconds per seed | run directories |");
         md.AppendLine("|---|---|---|---|");
         foreach (var configuration in axis.Configurations)
         {
             var runs = plan.Runs.Where(r => r.Axis == axis && r.Configuration == configuration).ToList();
             var seconds = runs.Select(r => trainings.FirstOrDefault(t => t.Run.Directory == r.Directory) is { } t
-                ? t.Status == SweepRunStatus.Diverged ? "diverged" : t.Status == SweepRunStatus.Interrupted ? "interrupted" : t.TrainingSeconds.ToString("0", Invariant)
+                ? t.Status == SweepRunStatus.Diverged ? "diverged" : t.Status == SweepRunStatus.Interrupted ? "interrupted" : t.TrainingSeconds.ToString("0.0", Invariant)
                 : "-");
             string shared = plan.SharedWith(runs[0]) is { } owner ? $"shared with {owner.Axis.Name}/{owner.Configuration.Name}" : Path.GetRelativePath(plan.OutputDirectory, Path.GetDirectoryName(runs[0].Directory)!);
             md.AppendLine($"| `{configuration.Name}` | {(configuration.Overrides.Count == 0 ? "(none)" : $"`{configuration.Describe()}`")} | {string.Join(", ", seconds)} | {shared} |");

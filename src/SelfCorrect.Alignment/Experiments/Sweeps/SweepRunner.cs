@@ -196,7 +196,8 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
         {
             first = firstStep;
             interval = Math.Max(1, totalSteps / 4);
-            runner.Write(firstStep == 1 ? $"{prefix}: training {totalSteps} steps" : $"{prefix}: resuming at step {firstStep} of {totalSteps}");
+            int threads = TorchSharp.torch.get_num_threads();
+            runner.Write(firstStep == 1 ? $"{prefix}: training {totalSteps} steps ({threads} thread(s))" : $"{prefix}: resuming at step {firstStep} of {totalSteps} ({threads} thread(s))");
         }
 
         public void Step(int step, int totalSteps, double loss, TimeSpan elapsed)
