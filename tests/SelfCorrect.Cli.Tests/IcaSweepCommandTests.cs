@@ -86,9 +86,7 @@ public class IcaSweepCommandTests
         string sweep = WriteSweep(yaml);
         string output = Path.Combine(Path.GetDirectoryName(sweep)!, "out");
         var result = await CliRunner.RunAsync("ica", "sweep", "--preset", sweep, "--out", output);
-        Assert.Equal(2, result.ExitCode);
-        string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains(expected, line);
+        result.AssertOneLineUsageError(expected);
         Assert.False(Directory.Exists(output));
     }
 

@@ -39,10 +39,14 @@ public sealed record SweepAxis(
     IReadOnlyList<SweepClaim> Claims,
     string? Note,
     IReadOnlyList<SweepConfiguration> Configurations,
-    EvaluationSettings Evaluation)
+    EvaluationSettings Evaluation,
+    TaskSettings ContextShape)
 {
     /// <summary>The k at which claims are judged and configurations ranked: the last listed.</summary>
     public int DecisionK => Ks[^1];
+
+    /// <summary>Predictions per context: after k = 1..N-1 triplets.</summary>
+    public int PrefixCount => ContextShape.N - 1;
 }
 
 /// <summary>A sweep: one axis (a file with <c>configurations</c>) or several (a file with <c>include</c>).</summary>
@@ -117,7 +121,12 @@ public static class SweepFile
         // Resolving every configuration now reports a bad override before anything trains.
         var resolved = configurations.Select(c => c.ForSeed(0)).ToList();
         var evaluation = resolved[0].Evaluation;
-        int prefixes = resolved.Min(c => c.Task.N) - 1;
+        var shape = resolved[0].Task;
+        // The evaluation contexts are drawn with the task's d, N and σ: the same for every configuration of an axis.
+        for (int i = 1; i < resolved.Count; i++)
+            if ((resolved[i].Task.D, resolved[i].Task.N, resolved[i].Task.NoiseScale) != (shape.D, shape.N, shape.NoiseScale))
+                throw new InvalidDataException($"{configurations[i].Source}: task.d, task.n and task.noise_scale must be the same for every configuration of an axis (they shape the shared evaluation contexts)");
+        int prefixes = shape.N - 1;
 
         var kNode = Find(root, "k");
         var ks = kNode is not null
@@ -157,7 +166,7 @@ public static class SweepFile
                 claims.Add(claim);
             }
         string? note = Find(root, "note") is { } noteNode ? Scalar(path, noteNode, "note") : null;
-        return new SweepAxis(name, title, path, basePath, metric, ks, tasks, noiseLevels, claims, note, configurations, evaluation);
+        return new SweepAxis(name, title, path, basePath, metric, ks, tasks, noiseLevels, claims, note, configurations, evaluation, shape);
     }
 
     private static SweepConfiguration ReadConfiguration(string path, YamlNode item, string basePath)

@@ -25,7 +25,7 @@ public static class SweepReport
                 foreach (double p in axis.NoiseLevels)
                 {
                     var points = summary.Configurations(axis).Append(SweepSummary.BaselineName)
-                        .SelectMany(name => Enumerable.Range(1, axis.Configurations.Min(c => c.ForSeed(0).Task.N) - 1)
+                        .SelectMany(name => Enumerable.Range(1, axis.PrefixCount)
                             .Select(k => summary.Find(axis, name, task, p, k))
                             .OfType<SweepCell>()
                             .Select(c => new ErrorPoint(name, c.Metric, c.K, c.Summary.Mean, c.Summary.Low, c.Summary.High, c.Summary.Seeds)))
@@ -166,7 +166,7 @@ public static class SweepReport
             md.AppendLine($"> {axis.Note}");
             md.AppendLine();
         }
-        var variants = axis.Configurations.Select(c => c.ForSeed(0).Model).ToList();
+        var variants = plan.Runs.Where(r => r.Axis == axis).Select(r => r.Config.Model).ToList();
         if (variants.Any(m => m.Attention == "linear" || !m.Ffn))
         {
             md.AppendLine("> Unlike the reference implementation's, this axis's linear-attention and no-FFN models are causal (they cannot " +

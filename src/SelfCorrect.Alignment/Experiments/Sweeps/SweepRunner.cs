@@ -32,9 +32,10 @@ public sealed record SweepTrainingResult(SweepRun Run, SweepRunStatus Status, do
 /// <summary>The errors of one (axis, configuration, seed) on one evaluation task at one reward-noise level.</summary>
 public sealed record SweepObservation(SweepRun Run, string Task, double Noise, IReadOnlyList<ErrorPoint> Points);
 
-public sealed record SweepOutcome(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations)
+/// <param name="Cancelled">Ctrl-C arrived: some runs may not have started, so the results are incomplete.</param>
+public sealed record SweepOutcome(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations, bool Cancelled)
 {
-    public bool Interrupted => Trainings.Any(t => t.Status == SweepRunStatus.Interrupted);
+    public bool Interrupted => Cancelled || Trainings.Any(t => t.Status == SweepRunStatus.Interrupted);
 }
 
 /// <summary>
@@ -51,6 +52,8 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
     public SweepOutcome Run(CancellationToken cancellationToken = default)
     {
         if (parallel < 1) throw new ArgumentException($"--parallel: must be at least 1 (got {parallel})");
+        // Every run directory is checked (or started) before anything trains, so an edited sweep file fails at once.
+        foreach (var run in plan.Trainings) PrepareRunDirectory(run);
         var queue = new ConcurrentQueue<(SweepRun Run, int Index)>(plan.Trainings.Select((run, index) => (run, index + 1)));
         var trainings = new ConcurrentBag<SweepTrainingResult>();
         var observations = new ConcurrentBag<SweepObservation>();
@@ -78,25 +81,27 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
         if (failures.TryDequeue(out var failure)) ExceptionDispatchInfo.Throw(failure);
+        var order = plan.Runs.Select((run, index) => (run, index)).ToDictionary(x => x.run, x => x.index);
         return new SweepOutcome(
-            [.. trainings.OrderBy(t => plan.Trainings.ToList().IndexOf(t.Run))],
-            [.. observations.OrderBy(o => plan.Runs.ToList().IndexOf(o.Run)).ThenBy(o => o.Task, StringComparer.Ordinal).ThenBy(o => o.Noise)]);
+            [.. trainings.OrderBy(t => order[t.Run])],
+            [.. observations.OrderBy(o => order[o.Run]).ThenBy(o => o.Task, StringComparer.Ordinal).ThenBy(o => o.Noise)],
+            cancellationToken.IsCancellationRequested);
+    }
+
+    /// <summary>Writes the run's resolved config.yaml, or checks that the one already there is the same.</summary>
+    private static void PrepareRunDirectory(SweepRun run)
+    {
+        string configPath = Path.Combine(run.Directory, RunFiles.Config);
+        string yaml = PresetLoader.ToYaml(run.Config);
+        if (!File.Exists(configPath))
+            AtomicFile.WriteAllText(configPath, yaml);
+        else if (PresetLoader.ToYaml(PresetLoader.LoadResolved(configPath)) != yaml)
+            throw new InvalidDataException($"{configPath}: this run directory holds other settings than {run.Label} (was the sweep file edited?); use another --out, or --force to start over");
     }
 
     private SweepTrainingResult Train(SweepRun run, int index, CancellationToken cancellationToken)
     {
         string prefix = $"[{index}/{plan.Trainings.Count}] {run.Label}";
-        string configPath = Path.Combine(run.Directory, RunFiles.Config);
-        string yaml = PresetLoader.ToYaml(run.Config);
-        if (File.Exists(configPath))
-        {
-            if (PresetLoader.ToYaml(PresetLoader.LoadResolved(configPath)) != yaml)
-                throw new InvalidDataException($"{configPath}: this run directory holds other settings than {run.Label} (was the sweep file edited?); use another --out, or --force to start over");
-        }
-        else
-        {
-            AtomicFile.WriteAllText(configPath, yaml);
-        }
         string checkpoint = Path.Combine(run.Directory, Checkpoint.FileName);
         int done = File.Exists(checkpoint) ? Checkpoint.ReadStep(checkpoint, Trainer.Fingerprint(run.Config)) : 0;
         if (done >= run.Config.Training.Steps)
@@ -144,7 +149,7 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
                     else
                     {
                         model ??= TrainedModelEvaluation.LoadRun(run.Directory).Model;
-                        points = EvaluateLearner(model, run.Config, task, p, e);
+                        points = EvaluateLearner(model, run.Axis, task, p);
                         AtomicFile.WriteAllText(file, ErrorReport.ToCsv(points));
                     }
                     observations.Add(new SweepObservation(run, task, p, points));
@@ -158,12 +163,13 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
     }
 
     /// <summary>
-    /// Errors of <paramref name="learner"/> on the fresh contexts of <paramref name="task"/> (shaped as
-    /// <paramref name="config"/>'s task: d, N, σ) with reward noise p shown: the same contexts for every learner.
+    /// Errors of <paramref name="learner"/> on the fresh contexts of <paramref name="task"/> (shaped by the axis:
+    /// d, N, σ) with reward noise p shown: the same contexts for every learner.
     /// </summary>
-    public static IReadOnlyList<ErrorPoint> EvaluateLearner(IInContextLearner learner, ExperimentConfig config, string task, double p, EvaluationSettings e)
+    public static IReadOnlyList<ErrorPoint> EvaluateLearner(IInContextLearner learner, SweepAxis axis, string task, double p)
     {
-        var contexts = AlignmentTasks.Create(task, config.Task.D, config.Task.N, config.Task.NoiseScale);
+        var (shape, e) = (axis.ContextShape, axis.Evaluation);
+        var contexts = AlignmentTasks.Create(task, shape.D, shape.N, shape.NoiseScale);
         using var clean = TrainedModelEvaluation.SampleContexts(contexts, e);
         var shown = TrainedModelEvaluation.WithRewardNoise(clean, e, p);
         try
@@ -180,7 +186,7 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
     public static IReadOnlyList<SweepObservation> EvaluateBaseline(SweepAxis axis, SweepRun anyRun) =>
         [.. from task in axis.Tasks
             from p in axis.NoiseLevels
-            select new SweepObservation(anyRun, task, p, EvaluateLearner(new MeanResponse(), anyRun.Config, task, p, axis.Evaluation))];
+            select new SweepObservation(anyRun, task, p, EvaluateLearner(new MeanResponse(), axis, task, p))];
 
     private void Write(string line)
     {
