@@ -85,6 +85,14 @@ public class SweepTests
         Assert.Equal(["depth", "heads-confounded", "heads-width", "attention", "ffn", "layernorm", "reward-noise"], quick.Axes.Select(a => a.Name));
         Assert.All(quick.Axes, axis => Assert.Equal(["reference", "noisy"], axis.Tasks));
         Assert.Equal(SweepFile.Load("all-paper").Axes.Select(a => a.Name), quick.Axes.Select(a => a.Name));
+        Assert.All(quick.Axes, axis => Assert.Equal(["reference"], axis.TrainingTasks));
+
+        // A suite's base replaces each axis's own: the same axes, every configuration trained on the noisy task.
+        var noisy = SweepFile.Load("all-quick-noisy");
+        Assert.Equal(quick.Axes.Select(a => a.Name), noisy.Axes.Select(a => a.Name));
+        Assert.All(noisy.Axes, axis => Assert.Equal(["noisy"], axis.TrainingTasks));
+        Assert.Equal(4, noisy.Axes[0].Configurations[^1].ForSeed(0).Model.Layers);
+        Assert.Equal("reference (transfer, trained on noisy)", noisy.Axes[0].TaskLabel("reference"));
     }
 
     [Fact]

@@ -49,6 +49,7 @@ public class IcaSweepCommandTests
         Assert.Contains("`two-layers < one-layer`", report);
         Assert.Contains("causal", report);
         Assert.Contains("micro_noisy.png", report);
+        Assert.Contains("noisy (transfer, trained on reference), k=7", report);   // the models trained on the reference task
 
         // A rerun trains nothing: both runs finished; their checkpoints stay as they were.
         string checkpoint = Path.Combine(output, "micro/two-layers/seed-0/checkpoint.bin");

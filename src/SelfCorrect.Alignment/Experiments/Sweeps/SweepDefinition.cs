@@ -40,13 +40,18 @@ public sealed record SweepAxis(
     string? Note,
     IReadOnlyList<SweepConfiguration> Configurations,
     EvaluationSettings Evaluation,
-    TaskSettings ContextShape)
+    TaskSettings ContextShape,
+    IReadOnlyList<string> TrainingTasks)
 {
     /// <summary>The k at which claims are judged and configurations ranked: the last listed.</summary>
     public int DecisionK => Ks[^1];
 
     /// <summary>Predictions per context: after k = 1..N-1 triplets.</summary>
     public int PrefixCount => ContextShape.N - 1;
+
+    /// <summary>The task name as reports show it: marked as a transfer when every configuration trained on another task.</summary>
+    public string TaskLabel(string task) =>
+        TrainingTasks is [var trainedOn] && trainedOn != task ? $"{task} (transfer, trained on {trainedOn})" : task;
 }
 
 /// <summary>A sweep: one axis (a file with <c>configurations</c>) or several (a file with <c>include</c>).</summary>
@@ -59,7 +64,7 @@ public sealed record SweepDefinition(string Name, string Title, string SourcePat
 public static class SweepFile
 {
     private static readonly string[] AxisKeys = ["axis", "title", "base", "metric", "k", "tasks", "noise_levels", "claims", "note", "configurations"];
-    private static readonly string[] SuiteKeys = ["title", "include"];
+    private static readonly string[] SuiteKeys = ["title", "base", "include"];
     private static readonly string[] ConfigurationKeys = ["name", "set"];
     private static readonly Regex SafeName = new("^[A-Za-z0-9][A-Za-z0-9._-]*$");
     private static readonly Regex ClaimPattern = new(@"^\s*(\S+)\s*<\s*(\S+)\s*$");
@@ -77,10 +82,12 @@ public static class SweepFile
             throw Error(path, root, "a sweep file has either 'configurations' (one axis) or 'include' (several axis files), not both");
         if (!hasInclude)
         {
-            var axis = ReadAxis(path, root);
+            var axis = ReadAxis(path, root, baseOverride: null);
             return new SweepDefinition(name, axis.Title, path, [axis]);
         }
         CheckKeys(path, root, SuiteKeys, "");
+        // A suite's base replaces every included axis's own, e.g. to rerun every axis trained on another task.
+        string? baseOverride = Find(root, "base") is { } suiteBase ? PresetLoader.Resolve(Scalar(path, suiteBase, "base"), Path.GetDirectoryName(path)) : null;
         var axes = new List<SweepAxis>();
         var firstLine = new Dictionary<string, long>();
         foreach (var item in Sequence(path, root, "include", required: true))
@@ -89,7 +96,7 @@ public static class SweepFile
             var includedRoot = ReadRoot(included);
             if (Find(includedRoot, "include") is not null)
                 throw Error(path, item, $"'{included}' includes other files itself; list axis files only");
-            var axis = ReadAxis(included, includedRoot);
+            var axis = ReadAxis(included, includedRoot, baseOverride);
             if (firstLine.TryGetValue(axis.Name, out long line))
                 throw Error(path, item, $"duplicate axis name '{axis.Name}' (first included at line {line})");
             firstLine[axis.Name] = item.Start.Line;
@@ -99,13 +106,13 @@ public static class SweepFile
         return new SweepDefinition(name, title, path, axes);
     }
 
-    private static SweepAxis ReadAxis(string path, YamlMappingNode root)
+    private static SweepAxis ReadAxis(string path, YamlMappingNode root, string? baseOverride)
     {
         CheckKeys(path, root, AxisKeys, "");
         string name = Find(root, "axis") is { } axisNode ? SafeScalar(path, axisNode, "axis") : Path.GetFileNameWithoutExtension(path);
         string title = Find(root, "title") is { } titleNode ? Scalar(path, titleNode, "title") : name;
         var baseNode = Find(root, "base") ?? throw Error(path, root, "missing key 'base' (the preset every configuration overrides)");
-        string basePath = PresetLoader.Resolve(Scalar(path, baseNode, "base"), Path.GetDirectoryName(path));
+        string basePath = baseOverride ?? PresetLoader.Resolve(Scalar(path, baseNode, "base"), Path.GetDirectoryName(path));
         ErrorMetric metric = Find(root, "metric") is { } metricNode ? Parse(path, metricNode, "metric", ErrorMetric.Parse) : ErrorMetric.OneMinusCosine;
 
         var configurations = new List<SweepConfiguration>();
@@ -166,7 +173,8 @@ public static class SweepFile
                 claims.Add(claim);
             }
         string? note = Find(root, "note") is { } noteNode ? Scalar(path, noteNode, "note") : null;
-        return new SweepAxis(name, title, path, basePath, metric, ks, tasks, noiseLevels, claims, note, configurations, evaluation, shape);
+        return new SweepAxis(name, title, path, basePath, metric, ks, tasks, noiseLevels, claims, note, configurations, evaluation, shape,
+            [.. resolved.Select(c => c.Task.Name).Distinct()]);
     }
 
     private static SweepConfiguration ReadConfiguration(string path, YamlNode item, string basePath)

@@ -91,7 +91,10 @@ public static class SweepReport
         md.AppendLine("How to read it. Every configuration of an axis is evaluated on the same fresh contexts (the base preset's `evaluation.seed`, " +
             "never seen in training) of every listed task: `reference` is the paper's task (degenerate: two triplets determine the target), " +
             "`noisy` is NoisyLinearAlignment (each response has its own noise, so no two triplets determine the target). Models train on " +
-            "their preset's `task.name`; an evaluation task other than the training task measures how far what they learned carries over. " +
+            "their preset's `task.name`; an evaluation task other than the training task (marked *transfer*) measures how far what they " +
+            "learned carries over. Read transfer columns against MeanResponse: a model that never learned in context (its output stays " +
+            "near the average of the responses) can score better there than one that learned the training task's shortcut, so judge " +
+            "the components on the training task and use the transfer columns to see what the learned procedure does elsewhere. " +
             "A cell is the mean over seeds of each run's mean error over the contexts, ± the half-width of a 95% Student-t interval " +
             "across seeds; with one seed, and for the MeanResponse baseline, [low, high] is a 95% bootstrap interval over contexts. " +
             "Evidence compares two configurations at the axis's decision k: the difference of their means against the seed spread " +
@@ -129,12 +132,12 @@ public static class SweepReport
                 yield return (Where(axis, task, p), SeedComparison.Compare(lower.Summary, higher.Summary));
             }
             if (summary.Degradation(axis, claim.Lower, task) is { } a && summary.Degradation(axis, claim.Higher, task) is { } b)
-                yield return (string.Create(Invariant, $"{task}, degradation p={axis.NoiseLevels.Min()}→{axis.NoiseLevels.Max()}, k={axis.DecisionK}"), SeedComparison.Compare(a, b));
+                yield return (string.Create(Invariant, $"{axis.TaskLabel(task)}, degradation p={axis.NoiseLevels.Min()}→{axis.NoiseLevels.Max()}, k={axis.DecisionK}"), SeedComparison.Compare(a, b));
         }
     }
 
     private static string Where(SweepAxis axis, string task, double p) =>
-        string.Create(Invariant, $"{task}{(axis.NoiseLevels.Count > 1 || p > 0 ? $", p={p}" : "")}, k={axis.DecisionK}");
+        string.Create(Invariant, $"{axis.TaskLabel(task)}{(axis.NoiseLevels.Count > 1 || p > 0 ? $", p={p}" : "")}, k={axis.DecisionK}");
 
     private static string Verdict(SeedComparison c)
     {
@@ -207,7 +210,7 @@ public static class SweepReport
         {
             md.AppendLine(string.Create(Invariant, $"### Degradation: error at p={axis.NoiseLevels.Max()} minus error at p={axis.NoiseLevels.Min()} (k={axis.DecisionK}, lower = more graceful)"));
             md.AppendLine();
-            md.AppendLine("| configuration | " + string.Join(" | ", axis.Tasks) + " |");
+            md.AppendLine("| configuration | " + string.Join(" | ", axis.Tasks.Select(axis.TaskLabel)) + " |");
             md.AppendLine("|---|" + string.Concat(axis.Tasks.Select(_ => "---|")));
             foreach (string row in summary.Configurations(axis))
                 md.AppendLine($"| `{row}` | " + string.Join(" | ", axis.Tasks.Select(t => summary.Degradation(axis, row, t) is { } d ? Format(d) : "-")) + " |");
