@@ -113,6 +113,7 @@ public sealed class Trainer
         using var noiseGenerator = Seeds.Generator(config.Training.Seed, $"train-reward-noise-{step}");
         var batch = config.CreateTask(n).Sample(config.Training.BatchSize, dataGenerator);
         var rewards = corruption.Apply(batch.Rewards, noiseGenerator);
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = config.Training.LearningRateAt(step);
         optimizer.zero_grad();
         var predictions = model.forward(batch.Query, batch.Responses, rewards).narrow(1, 1, n - 1);
         var loss = RankingLoss.OnlinePlackettLuce(predictions, batch.Responses, rewards, reward,
