@@ -18,6 +18,7 @@ public static class CliApp
     {
         var root = new RootCommand("SelfCorrect: self-correction through in-context alignment (lab and Checking-as-Context).");
         root.Subcommands.Add(IcaCommand.Create());
+        root.Subcommands.Add(ChatCommand.Create());
         return root;
     }
 

@@ -179,6 +179,7 @@ public sealed class SelfCorrectingChatClient : DelegatingChatClient
             _stages.Add(stage);
             _conversation.Add(new ChatMessage(ChatRole.Assistant, text));
             if (kind != StageKind.Critique) _lastAnswer = response;
+            _settings.StageCompleted?.Invoke(stage);
             return stage;
         }
 

@@ -39,6 +39,9 @@ public sealed class SelfCorrectionOptions
     /// <summary>Skip the re-ask (and later rounds) when a critique finds no problem. Off by default: the paper always re-asks.</summary>
     public bool EarlyExit { get; init; }
 
+    /// <summary>Called as each stage completes (e.g. to show the initial answer and critiques while the final one is generated).</summary>
+    public Action<SelfCorrectionStage>? StageCompleted { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the offending setting.</summary>
     public void Validate()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
 namespace SelfCorrect.Correction;
@@ -66,6 +67,43 @@ public sealed class SelfCorrectionTrace
     public UsageDetails? TotalUsage => SumUsage(Stages.Select(stage => stage.Usage));
 
     public TimeSpan TotalLatency => Stages.Aggregate(TimeSpan.Zero, (sum, stage) => sum + stage.Latency);
+
+    /// <summary>
+    /// The trace as JSON: <c>prefill_applied</c>, <c>exited_early</c>, <c>answer</c>, <c>usage</c> and <c>stages</c>, each
+    /// with <c>kind</c>, <c>round</c>, <c>text</c>, <c>usage</c>, <c>latency_ms</c>, <c>verdict</c> and the
+    /// <c>messages</c> sent (role and text).
+    /// </summary>
+    public JsonObject ToJson() => new()
+    {
+        ["prefill_applied"] = PrefillApplied,
+        ["exited_early"] = ExitedEarly,
+        ["answer"] = Answer.Text,
+        ["usage"] = UsageJson(TotalUsage),
+        ["latency_ms"] = Math.Round(TotalLatency.TotalMilliseconds, 3),
+        ["stages"] = new JsonArray([.. Stages.Select(stage => (JsonNode)new JsonObject
+        {
+            ["kind"] = stage.Kind.ToString().ToLowerInvariant(),
+            ["round"] = stage.Round,
+            ["text"] = stage.Text,
+            ["usage"] = UsageJson(stage.Usage),
+            ["latency_ms"] = Math.Round(stage.Latency.TotalMilliseconds, 3),
+            ["verdict"] = stage.Verdict?.ToString(),
+            ["messages"] = new JsonArray([.. stage.Messages.Select(message => (JsonNode)new JsonObject
+            {
+                ["role"] = message.Role.Value,
+                ["text"] = message.Text,
+            })]),
+        })]),
+    };
+
+    /// <summary>Token counts as JSON (<c>input</c>, <c>cached_input</c>, <c>output</c>, <c>total</c>); null when unreported.</summary>
+    public static JsonObject? UsageJson(UsageDetails? usage) => usage is null ? null : new JsonObject
+    {
+        ["input"] = usage.InputTokenCount,
+        ["cached_input"] = usage.CachedInputTokenCount,
+        ["output"] = usage.OutputTokenCount,
+        ["total"] = usage.TotalTokenCount,
+    };
 
     internal static UsageDetails? SumUsage(IEnumerable<UsageDetails?> usages)
     {

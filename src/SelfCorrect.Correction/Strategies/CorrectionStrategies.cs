@@ -33,6 +33,9 @@ public sealed record StrategySettings
     public IVerdictParser? VerdictParser { get; init; }
 
     public bool EarlyExit { get; init; }
+
+    /// <summary>Called as each CaC stage completes.</summary>
+    public Action<SelfCorrectionStage>? StageCompleted { get; init; }
 }
 
 /// <summary>The strategies by their CLI names.</summary>
@@ -71,6 +74,7 @@ public static class CorrectionStrategies
             FinalOptions = settings.StageOptions,
             VerdictParser = settings.VerdictParser,
             EarlyExit = settings.EarlyExit,
+            StageCompleted = settings.StageCompleted,
         };
         options.Validate();
         return options;
