@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.AI;
-using static SelfCorrect.Correction.Tests.ChatCompletionsServer;
+using static SelfCorrect.Correction.Tests.LoopbackChatServer;
 
 namespace SelfCorrect.Correction.Tests;
 
@@ -10,7 +10,7 @@ namespace SelfCorrect.Correction.Tests;
 public sealed class OpenAIBackendTests : IAsyncLifetime
 {
     private const string KeyVariable = "SELFCORRECT_TEST_OPENAI_KEY";
-    private ChatCompletionsServer _server = null!;
+    private LoopbackChatServer _server = null!;
 
     public async Task InitializeAsync()
     {

@@ -13,10 +13,11 @@ using Microsoft.Extensions.Logging;
 namespace SelfCorrect.Correction.Tests;
 
 /// <summary>
-/// A real HTTP server on loopback (Kestrel) speaking the OpenAI chat-completions protocol, JSON and SSE streaming.
+/// A real HTTP server on loopback (Kestrel) speaking the OpenAI chat-completions protocol (JSON and SSE streaming,
+/// under <see cref="BaseUri"/>) and Ollama's <c>/api/chat</c> (JSON and NDJSON streaming, under <see cref="RootUri"/>).
 /// Each request takes the next scripted reply (an answer, an error status, or a hang until the client gives up).
 /// </summary>
-public sealed class ChatCompletionsServer : IAsyncDisposable
+public sealed class LoopbackChatServer : IAsyncDisposable
 {
     public abstract record Reply;
     public sealed record Answer(string Text) : Reply;
@@ -32,22 +33,28 @@ public sealed class ChatCompletionsServer : IAsyncDisposable
     private readonly ConcurrentQueue<Reply> _script = new();
     private readonly ConcurrentQueue<Request> _requests = new();
 
-    private ChatCompletionsServer(WebApplication app) => _app = app;
+    private LoopbackChatServer(WebApplication app) => _app = app;
 
+    /// <summary>The OpenAI-compatible base URL (with /v1).</summary>
     public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>The server root, where Ollama's API lives.</summary>
+    public Uri RootUri { get; private set; } = null!;
 
     public IReadOnlyList<Request> Requests => [.. _requests];
 
-    public static async Task<ChatCompletionsServer> StartAsync()
+    public static async Task<LoopbackChatServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var server = new ChatCompletionsServer(app);
-        app.MapPost("/v1/chat/completions", server.HandleAsync);
+        var server = new LoopbackChatServer(app);
+        app.MapPost("/v1/chat/completions", context => server.HandleAsync(context, ollama: false));
+        app.MapPost("/api/chat", context => server.HandleAsync(context, ollama: true));
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.RootUri = new Uri(address.TrimEnd('/') + "/");
         server.BaseUri = new Uri(address.TrimEnd('/') + "/v1");
         return server;
     }
@@ -60,7 +67,7 @@ public sealed class ChatCompletionsServer : IAsyncDisposable
         foreach (var reply in replies) _script.Enqueue(reply);
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(HttpContext context, bool ollama)
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
         var request = new Request(context.Request.Headers.Authorization.ToString(), body);
@@ -79,6 +86,9 @@ public sealed class ChatCompletionsServer : IAsyncDisposable
                     try { await Task.Delay(Timeout.Infinite, stop.Token); }
                     catch (OperationCanceledException) { }
                 }
+                break;
+            case Answer answer when ollama:
+                await OllamaAsync(context, answer.Text, request.Body["stream"]?.GetValue<bool>() != false);
                 break;
             case Answer answer when request.Streamed:
                 await StreamAsync(context, answer.Text);
@@ -113,6 +123,31 @@ public sealed class ChatCompletionsServer : IAsyncDisposable
             await context.Response.Body.FlushAsync();
         }
         await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>Ollama's reply: one JSON object, or (streaming) one NDJSON line per word and a closing line with the counts.</summary>
+    private static async Task OllamaAsync(HttpContext context, string text, bool stream)
+    {
+        const string created = "2024-01-01T00:00:00Z";
+        object Final(string content) => new
+        {
+            model = "m", created_at = created, message = new { role = "assistant", content }, done = true, done_reason = "stop",
+            prompt_eval_count = 11, eval_count = 3,
+        };
+        if (!stream)
+        {
+            await context.Response.WriteAsJsonAsync(Final(text));
+            return;
+        }
+        context.Response.ContentType = "application/x-ndjson";
+        string[] words = text.Split(' ');
+        for (int i = 0; i < words.Length; i++)
+        {
+            var line = new { model = "m", created_at = created, message = new { role = "assistant", content = i == 0 ? words[i] : " " + words[i] }, done = false };
+            await context.Response.WriteAsync(JsonSerializer.Serialize(line) + "\n");
+            await context.Response.Body.FlushAsync();
+        }
+        await context.Response.WriteAsync(JsonSerializer.Serialize(Final("")) + "\n");
     }
 
     private static object Chunk(object delta, string? finish) => new
