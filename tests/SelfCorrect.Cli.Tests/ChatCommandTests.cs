@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using SelfCorrect.Correction.Tests;
 
@@ -53,10 +51,7 @@ public sealed class ChatCommandTests
     [Fact]
     public async Task UnreachableEndpoint_ExitsWithUsageError()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int closedPort = Loopback.ClosedPort();
         Environment.SetEnvironmentVariable("SELFCORRECT_CLI_TEST_KEY", "k");
 
         var result = await CliRunner.RunAsync("chat", "--model", "openai:m", "--endpoint", $"http://127.0.0.1:{closedPort}/v1",

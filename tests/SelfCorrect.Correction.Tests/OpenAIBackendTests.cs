@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.AI;
 using static SelfCorrect.Correction.Tests.LoopbackChatServer;
 
@@ -168,10 +166,7 @@ public sealed class OpenAIBackendTests : IAsyncLifetime
     [Fact]
     public async Task UnreachableEndpoint_IsBackendErrorSayingSo()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int closedPort = Loopback.ClosedPort();
         using var client = ChatBackends.Create(ModelSpec.Parse("openai:m"), new BackendOptions
         {
             Endpoint = new Uri($"http://127.0.0.1:{closedPort}/v1"),

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace SelfCorrect.Correction.Tests;
 
 /// <summary>The tiny random-weight GGUF model shared by the project (../shared/models relative to the repository root).</summary>
@@ -24,5 +27,19 @@ public sealed class TinyModelFactAttribute : FactAttribute
     public TinyModelFactAttribute()
     {
         if (!TestModels.TinyGgufPresent) Skip = $"tiny GGUF model not found at {TestModels.TinyGgufPath}";
+    }
+}
+
+/// <summary>Loopback addresses for failure tests.</summary>
+public static class Loopback
+{
+    /// <summary>A loopback port that was just free and has no listener: connecting to it is refused.</summary>
+    public static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }
