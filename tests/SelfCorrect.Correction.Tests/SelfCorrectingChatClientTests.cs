@@ -168,6 +168,26 @@ public sealed class SelfCorrectingChatClientTests
     }
 
     [Fact]
+    public async Task ScriptedClient_StreamingWithEarlyExit_DeliversTheKeptAnswerAndTrace()
+    {
+        var inner = new ScriptedChatClient((index, _) => index == 1 ? "harmless" : $"reply {index}");
+        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions
+        {
+            VerdictParser = VerdictParsers.Keywords(["harmful"], ["harmless"]),
+            EarlyExit = true,
+        });
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(Question())) updates.Add(update);
+
+        Assert.Equal(2, inner.Calls.Count);
+        var response = updates.ToChatResponse();
+        Assert.Equal("reply 0", response.Text);
+        Assert.True(response.GetSelfCorrectionTrace()!.ExitedEarly);
+        Assert.Equal(10 + 20, response.Usage!.InputTokenCount);
+    }
+
+    [Fact]
     public async Task ScriptedClient_StreamingCancelled_StopsTheCurrentCall()
     {
         var inner = new ScriptedChatClient((index, _) => "one two three four five");
