@@ -1,0 +1,80 @@
+using System.Text;
+
+namespace SelfCorrect.Evaluation.Records;
+
+/// <summary>
+/// The append-only responses file of a run. Opening it reads what earlier attempts wrote (so a rerun skips those
+/// samples), moves a torn last line (from a process killed mid-write) to <c>FILE.torn</c> and cuts it off, and then
+/// appends one line per completed sample, flushed to the operating system at once so a killed process loses at
+/// most the samples still in flight. A malformed complete line stops the run without touching the file.
+/// </summary>
+public sealed class RecordStore : IDisposable
+{
+    private readonly FileStream stream;
+    private readonly SampleKeyFormat keys;
+    private readonly HashSet<string> completed;
+    private readonly Lock gate = new();
+
+    public string Path { get; }
+    public IReadOnlyList<StoredRecord> Existing { get; }
+    /// <summary>The torn fragment that was discarded on opening, if any.</summary>
+    public string? DiscardedTornLine { get; }
+
+    private RecordStore(string path, SampleKeyFormat keys, ResponsesFile.Contents contents)
+    {
+        Path = path;
+        this.keys = keys;
+        Existing = contents.Records;
+        DiscardedTornLine = contents.TornTail;
+        completed = contents.Records.Select(r => r.Key).ToHashSet();
+        stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+        stream.SetLength(contents.CompleteLength);
+        stream.Seek(0, SeekOrigin.End);
+        if (!contents.EndsWithNewline) WriteAndFlush("\n"u8.ToArray());
+    }
+
+    public static RecordStore Open(string path, SampleKeyFormat keys)
+    {
+        if (!File.Exists(path)) File.WriteAllBytes(path, []);
+        var contents = ResponsesFile.Read(path, keys);
+        if (contents.TornTail is not null) File.AppendAllText(path + ".torn", contents.TornTail + "\n", Encoding.UTF8);
+        return new RecordStore(path, keys, contents);
+    }
+
+    public bool Contains(string key)
+    {
+        lock (gate) return completed.Contains(key);
+    }
+
+    public int Count
+    {
+        get { lock (gate) return completed.Count; }
+    }
+
+    /// <summary>Writes the record as one line; a second record for the same key is a bug and is refused.</summary>
+    public void Append(ResponseRecord record)
+    {
+        string key = keys.KeyOf(record, out string? problem) ?? throw new ArgumentException(problem);
+        byte[] line = Encoding.UTF8.GetBytes(record.ToJsonLine() + "\n");
+        lock (gate)
+        {
+            if (!completed.Add(key)) throw new InvalidOperationException($"sample {key} was already written to {Path}");
+            WriteAndFlush(line);
+        }
+    }
+
+    private void WriteAndFlush(byte[] bytes)
+    {
+        stream.Write(bytes);
+        stream.Flush();
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            stream.Flush(flushToDisk: true);
+            stream.Dispose();
+        }
+    }
+}
