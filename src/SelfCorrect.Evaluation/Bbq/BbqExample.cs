@@ -1,3 +1,5 @@
+using SelfCorrect.Evaluation.Records;
+
 namespace SelfCorrect.Evaluation.Bbq;
 
 public enum BbqPolarity { Negative, NonNegative }
@@ -31,9 +33,7 @@ public sealed record BbqExample(
 {
     public const int OptionCount = 3;
 
-    public string Key => KeyOf(Category, ExampleId);
-
-    public static string KeyOf(string category, int exampleId) => $"{category}/{exampleId}";
+    public string Key => SampleKeyFormat.BbqKey(Category, ExampleId);
 
     /// <summary>
     /// The unknown option: tagged <c>unknown</c> in <c>answer_info</c>, or, failing that, worded like one of the

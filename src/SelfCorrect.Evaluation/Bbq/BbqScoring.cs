@@ -33,15 +33,15 @@ public static class BbqScoring
 
     public static int RoundOf(string stage) => int.Parse(stage["final_".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
-    public static IReadOnlyList<BbqGradedSample> Grade(IReadOnlyList<BbqExample> examples, IReadOnlyList<StoredRecord> records)
+    public static IReadOnlyList<BbqGradedSample> Grade(IReadOnlyList<BbqExample> examples, IReadOnlyList<StoredLine<ResponseRecord>> records)
     {
         var byKey = examples.ToDictionary(e => e.Key);
         var graded = new List<BbqGradedSample>(records.Count);
         foreach (var stored in records)
         {
+            var record = stored.Value;
             if (!byKey.TryGetValue(stored.Key, out var example))
-                throw stored.Error($"no example with category '{stored.Record.Category}' and example_id {stored.Record.ExampleId} in the data");
-            var record = stored.Record;
+                throw stored.Error($"no example with category '{record.Category}' and example_id {record.ExampleId} in the data");
             var critiques = record.CritiqueRounds;
             graded.Add(new BbqGradedSample(
                 example,
