@@ -51,6 +51,7 @@ public static partial class EvalCommand
     private static Command Bbq()
     {
         var model = new ModelOptions();
+        model.Seed.Description = "Seed of the per-category draw and of sampling (gguf; sent to servers).";
         var data = DataOption("BBQ data: a directory of the official .jsonl files, or files (repeatable).");
         var strategy = new Option<string>("--strategy") { Description = "none, cac (Checking-as-Context), instruction or cot (Ganguli et al. styles).", DefaultValueFactory = _ => "cac" };
         strategy.AcceptOnlyFromAmong([.. BbqRun.StrategyNames]);

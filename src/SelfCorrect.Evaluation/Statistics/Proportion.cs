@@ -19,6 +19,8 @@ public sealed record Proportion(int Successes, int Trials, double? Value, double
         double n = trials, p = successes / n, z2 = z * z;
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
         double half = z / (1 + z2 / n) * Math.Sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-        return new Proportion(successes, trials, p, Math.Max(0, centre - half), Math.Min(1, centre + half));
+        // At 0 and n successes the bounds are exactly 0 and 1; the formula gives them only up to rounding.
+        double low = successes == 0 ? 0 : Math.Max(0, centre - half), high = successes == trials ? 1 : Math.Min(1, centre + half);
+        return new Proportion(successes, trials, p, low, high);
     }
 }
