@@ -24,12 +24,14 @@ public static class JsonLinesFile
 
     public static Contents<T> Read<T>(string path, KeyedLineParser<T> parse)
     {
-        string text = File.ReadAllText(path, Encoding.UTF8);
-        int lastNewline = text.LastIndexOf('\n');
-        string tail = text[(lastNewline + 1)..];
+        // Offsets are taken in bytes ('\n' is one byte in UTF-8), so cutting a torn tail never depends on decoding.
+        byte[] bytes = File.ReadAllBytes(path);
+        int lastNewline = Array.LastIndexOf(bytes, (byte)'\n');
+        string text = Decode(bytes.AsSpan(0, lastNewline + 1));
+        string tail = Decode(bytes.AsSpan(lastNewline + 1));
         var lines = new List<StoredLine<T>>();
         var firstLine = new Dictionary<string, int>();
-        string[] complete = lastNewline < 0 ? [] : text[..lastNewline].Split('\n');
+        string[] complete = text.Length == 0 ? [] : text[..^1].Split('\n');
         for (int i = 0; i < complete.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(complete[i])) continue;
@@ -42,7 +44,7 @@ public static class JsonLinesFile
             if (IsJson(tail)) Add(complete.Length + 1, tail);
             else torn = tail;
         }
-        long completeLength = torn is null ? new FileInfo(path).Length : Encoding.UTF8.GetByteCount(text.AsSpan(0, lastNewline + 1));
+        long completeLength = torn is null ? bytes.Length : lastNewline + 1;
         return new Contents<T>(lines, torn, completeLength, tail.Length == 0 || torn is not null);
 
         void Add(int number, string line)
@@ -67,6 +69,10 @@ public static class JsonLinesFile
             throw line.Error($"malformed record ({e.Message.Split('\n')[0].Trim()})");
         }
     }
+
+    /// <summary>UTF-8 text without a byte-order mark.</summary>
+    private static string Decode(ReadOnlySpan<byte> bytes) =>
+        Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
 
     private static bool IsJson(string text)
     {
