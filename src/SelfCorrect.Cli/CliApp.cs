@@ -19,6 +19,8 @@ public static class CliApp
         var root = new RootCommand("SelfCorrect: self-correction through in-context alignment (lab and Checking-as-Context).");
         root.Subcommands.Add(IcaCommand.Create());
         root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 
