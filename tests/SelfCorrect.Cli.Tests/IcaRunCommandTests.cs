@@ -48,9 +48,7 @@ public class IcaRunCommandTests
         string run = CliRunner.TemporaryDirectory();
         string[] preset = option == "--preset" ? [] : ["--preset", "tiny"];
         var result = await CliRunner.RunAsync(["ica", "run", .. preset, option, value, "--out", run]);
-        Assert.Equal(2, result.ExitCode);
-        string line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains(expected, line);
+        result.AssertOneLineUsageError(expected);
         Assert.False(Directory.Exists(run));
     }
 

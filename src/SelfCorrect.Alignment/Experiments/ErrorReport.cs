@@ -17,6 +17,21 @@ public static class ErrorReport
         return csv.ToString();
     }
 
+    /// <summary>Reads what <see cref="ToCsv"/> wrote.</summary>
+    public static IReadOnlyList<ErrorPoint> ParseCsv(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0] != "learner,metric,k,mean,ci_low,ci_high,contexts")
+            throw new InvalidDataException($"{path}: not an error table (unexpected header)");
+        return lines.Skip(1).Where(line => line.Length > 0).Select((line, index) =>
+        {
+            string[] f = line.Split(',');
+            if (f.Length != 7) throw new InvalidDataException($"{path}:{index + 2}: expected 7 fields");
+            return new ErrorPoint(f[0], f[1], int.Parse(f[2], Invariant), double.Parse(f[3], Invariant), double.Parse(f[4], Invariant),
+                double.Parse(f[5], Invariant), int.Parse(f[6], Invariant));
+        }).ToList();
+    }
+
     /// <summary>A fixed-width table: one row per learner, one column per selected k, "mean [low, high]".</summary>
     public static string FormatTable(IReadOnlyList<ErrorPoint> points, string metric, IReadOnlyList<int> ks)
     {

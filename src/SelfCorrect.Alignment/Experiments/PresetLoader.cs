@@ -24,15 +24,19 @@ public static class PresetLoader
         Path.Combine(AppContext.BaseDirectory, "experiments"),
     ];
 
-    /// <summary>A preset name (quick, paper, …) or a path to a YAML file.</summary>
-    public static string Resolve(string nameOrPath, string? relativeTo = null)
+    /// <summary>
+    /// A preset name (quick, paper, …) or a path to a YAML file. Names are looked up in <paramref name="relativeTo"/>,
+    /// then in <paramref name="searchDirectories"/> (default: <see cref="SearchDirectories"/>).
+    /// </summary>
+    public static string Resolve(string nameOrPath, string? relativeTo = null, IReadOnlyList<string>? searchDirectories = null)
     {
         if (nameOrPath.EndsWith(".yaml", StringComparison.Ordinal) || nameOrPath.EndsWith(".yml", StringComparison.Ordinal) || nameOrPath.Contains('/'))
         {
             string path = relativeTo is null ? nameOrPath : Path.Combine(relativeTo, nameOrPath);
             return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"preset file '{path}' not found");
         }
-        var directories = relativeTo is null ? SearchDirectories : [relativeTo, .. SearchDirectories];
+        searchDirectories ??= SearchDirectories;
+        var directories = relativeTo is null ? searchDirectories : [relativeTo, .. searchDirectories];
         foreach (string directory in directories)
         {
             string candidate = Path.Combine(directory, nameOrPath + ".yaml");
@@ -48,6 +52,18 @@ public static class PresetLoader
         foreach (string assignment in overrides ?? [])
             ApplyOverride(merged, assignment);
         return Bind(merged, Path.GetFileName(path));
+    }
+
+    /// <summary>
+    /// A resolved preset file with overrides already parsed from YAML (dotted key → untyped value, as a sweep file's
+    /// configuration holds them); errors are reported against <paramref name="source"/>.
+    /// </summary>
+    public static ExperimentConfig Load(string path, IEnumerable<KeyValuePair<string, object?>> overrides, string source)
+    {
+        var merged = LoadMerged(path, []);
+        foreach (var (key, value) in overrides)
+            SetPath(merged, key, value);
+        return Bind(merged, source);
     }
 
     /// <summary>Reads a resolved config.yaml (no inheritance) as written into a run directory.</summary>
@@ -111,7 +127,6 @@ public static class PresetLoader
     {
         int equals = assignment.IndexOf('=');
         if (equals <= 0) throw new ArgumentException($"--set: expected key.path=value, got '{assignment}'");
-        string[] path = assignment[..equals].Split('.');
         object? value;
         try
         {
@@ -121,7 +136,13 @@ public static class PresetLoader
         {
             throw new ArgumentException($"--set {assignment}: {e.Message}");
         }
+        SetPath(mapping, assignment[..equals], value);
+    }
+
+    private static void SetPath(Dictionary<string, object?> mapping, string dottedKey, object? value)
+    {
         if (value is Dictionary<object, object?> map) value = Normalise(map);
+        string[] path = dottedKey.Split('.');
         var node = mapping;
         foreach (string part in path[..^1])
         {

@@ -39,8 +39,7 @@ public static class TrainedModelEvaluation
         var e = config.Evaluation;
         var task = config.CreateTask();
         var references = BaselinesExperiment.ReferenceLearners(task, e.Seed, e.GdSteps, e.HeldOutContexts, out double eta);
-        using var generator = Seeds.Generator(e.Seed, "evaluation-contexts");
-        using var batch = task.Sample(e.Contexts, generator);
+        using var batch = SampleContexts(task, e);
         var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
         var points = evaluation.Evaluate([model, .. references], batch, progress: progress);
         string directory = Path.Combine(runDirectory, ComparisonDirectory);
@@ -85,16 +84,14 @@ public static class TrainedModelEvaluation
         // η is chosen once, on clean rewards; the step budget is the same at every noise level.
         double eta = EtaGridSearch.Search(candidate => new ExplicitGradientDescent(candidate, e.GdSteps), heldOut).BestEta;
         var gd = new ExplicitGradientDescent(eta, e.GdSteps);
-        using var generator = Seeds.Generator(e.Seed, "evaluation-contexts");
-        using var clean = task.Sample(e.Contexts, generator);
+        using var clean = SampleContexts(task, e);
         var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
         var points = new List<ErrorPoint>();
         foreach (double p in e.NoiseLevels)
         {
-            string label = string.Create(CultureInfo.InvariantCulture, $"p={p}");
+            string label = NoiseLabel(p);
             progress?.Invoke(label);
-            using var noise = Seeds.Generator(e.Seed, $"evaluation-reward-noise-{label}");
-            var shown = new RewardCorruption(p).Apply(clean, noise);
+            var shown = WithRewardNoise(clean, e, p);
             points.AddRange(evaluation.Evaluate([model, gd], shown).Select(point => point with { Learner = $"{point.Learner} {label}" }));
             shown.Rewards.Dispose();
         }
@@ -107,6 +104,25 @@ public static class TrainedModelEvaluation
                     Path.Combine(directory, $"{learner.ToLowerInvariant()}_{metric.Name}"));
         return points;
     }
+
+    /// <summary>The fresh evaluation contexts of <paramref name="task"/>: the same for every model evaluated with these settings.</summary>
+    public static AlignmentBatch SampleContexts(IAlignmentTask task, EvaluationSettings e)
+    {
+        using var generator = Seeds.Generator(e.Seed, "evaluation-contexts");
+        return task.Sample(e.Contexts, generator);
+    }
+
+    /// <summary>
+    /// The contexts with reward noise p shown (a fresh rewards tensor; the caller disposes it). The noise stream
+    /// depends only on the evaluation seed and p, so every model sees the same corrupted rewards.
+    /// </summary>
+    public static AlignmentBatch WithRewardNoise(AlignmentBatch clean, EvaluationSettings e, double p)
+    {
+        using var noise = Seeds.Generator(e.Seed, $"evaluation-reward-noise-{NoiseLabel(p)}");
+        return new RewardCorruption(p).Apply(clean, noise);
+    }
+
+    public static string NoiseLabel(double p) => string.Create(CultureInfo.InvariantCulture, $"p={p}");
 
     /// <summary>errors.csv and summary.json, plus one figure per metric with every learner when a title is given.</summary>
     private static void WriteResults(string directory, IReadOnlyList<ErrorPoint> points, object settings, string? plotTitle)

@@ -31,7 +31,18 @@ public static class Checkpoint
 
     /// <summary>Loads weights (and, when given, the optimiser state) in place; returns the step.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint, is truncated, or was written for other settings.</exception>
-    public static int Load(string path, InContextTransformer model, OptimizerHelper? optimizer, string? expectedFingerprint)
+    public static int Load(string path, InContextTransformer model, OptimizerHelper? optimizer, string? expectedFingerprint) =>
+        Read(path, expectedFingerprint, (reader, step) =>
+        {
+            model.load(reader, strict: true);
+            optimizer?.load_state_dict(reader);
+            return step;
+        });
+
+    /// <summary>The step a checkpoint was saved at, read from its header alone (no weights are loaded).</summary>
+    public static int ReadStep(string path, string expectedFingerprint) => Read(path, expectedFingerprint, (_, step) => step);
+
+    private static int Read(string path, string? expectedFingerprint, Func<BinaryReader, int, int> readBody)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint '{path}' not found");
         try
@@ -43,9 +54,7 @@ public static class Checkpoint
             string fingerprint = reader.ReadString();
             if (expectedFingerprint is not null && fingerprint != expectedFingerprint)
                 throw new InvalidDataException($"{path}: checkpoint was written for other model or training settings");
-            model.load(reader, strict: true);
-            optimizer?.load_state_dict(reader);
-            return step;
+            return readBody(reader, step);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException and not FileNotFoundException)
         {

@@ -51,11 +51,18 @@ public sealed class Trainer
 
     public string CheckpointPath => Path.Combine(runDirectory, Checkpoint.FileName);
 
+    private static readonly Lock ModelInitialisation = new();
+
     /// <summary>Model with the run's initial weights (seeded from the training seed).</summary>
     public static InContextTransformer CreateModel(ExperimentConfig config)
     {
-        manual_seed(Seeds.Derive(config.Training.Seed, "model-init"));
-        return new InContextTransformer(config.TransformerConfig());
+        // The initial weights come from libtorch's global generator: the lock keeps seeding and drawing together
+        // when several runs start at once in one process (ica sweep --parallel).
+        lock (ModelInitialisation)
+        {
+            manual_seed(Seeds.Derive(config.Training.Seed, "model-init"));
+            return new InContextTransformer(config.TransformerConfig());
+        }
     }
 
     /// <summary>Identifies the settings that determine the weights; a checkpoint only resumes a run with the same one.</summary>
@@ -125,6 +132,15 @@ public sealed class Trainer
         loss.backward();
         optimizer.step();
         return value;
+    }
+
+    /// <summary>Training seconds the run's log records, over every session (0 when there is no log yet).</summary>
+    public static double LoggedSeconds(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, LogFileName);
+        if (!File.Exists(path)) return 0;
+        string? last = File.ReadLines(path).Skip(1).LastOrDefault(line => line.Length > 0);
+        return last?.Split(',') is [_, _, var seconds] ? double.Parse(seconds, CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>Keeps the log consistent with the checkpoint: rows past the resumed step are dropped. Returns the seconds already spent.</summary>

@@ -12,6 +12,7 @@ public static class IcaCommand
         foreach (var command in IcaRunCommands.Create()) ica.Subcommands.Add(command);
         ica.Subcommands.Add(Baselines());
         ica.Subcommands.Add(IcaConstructCommand.Create());
+        ica.Subcommands.Add(IcaSweepCommand.Create());
         return ica;
     }
 

@@ -1,0 +1,55 @@
+using SelfCorrect.Alignment.Training;
+
+namespace SelfCorrect.Alignment.Experiments.Sweeps;
+
+/// <summary>One configuration of one axis with one training seed, and the run directory that holds its training.</summary>
+public sealed record SweepRun(SweepAxis Axis, SweepConfiguration Configuration, int Seed, ExperimentConfig Config, string Directory)
+{
+    public string Label => $"{Axis.Name}/{Configuration.Name} seed {Seed}";
+}
+
+/// <summary>
+/// Every (axis, configuration, seed) of a sweep and its run directory, OUT/axis/configuration/seed-S. A
+/// configuration that resolves to exactly the settings of an earlier one (the base model, which several axes share)
+/// trains once: it reuses the earlier run directory.
+/// </summary>
+public sealed class SweepPlan
+{
+    public SweepPlan(SweepDefinition sweep, int seeds, string outputDirectory)
+    {
+        if (seeds < 1) throw new ArgumentException($"--seeds: must be at least 1 (got {seeds})");
+        Sweep = sweep;
+        Seeds = seeds;
+        OutputDirectory = outputDirectory;
+        var byFingerprint = new Dictionary<string, string>();
+        var runs = new List<SweepRun>();
+        foreach (var axis in sweep.Axes)
+            foreach (var configuration in axis.Configurations)
+                for (int seed = 0; seed < seeds; seed++)
+                {
+                    var config = configuration.ForSeed(seed);
+                    string own = Path.Combine(outputDirectory, axis.Name, configuration.Name, $"seed-{seed}");
+                    string directory = byFingerprint.TryAdd(Trainer.Fingerprint(config), own) ? own : byFingerprint[Trainer.Fingerprint(config)];
+                    runs.Add(new SweepRun(axis, configuration, seed, config, directory));
+                }
+        Runs = runs;
+        Trainings = [.. runs.DistinctBy(r => r.Directory)];
+    }
+
+    public SweepDefinition Sweep { get; }
+    public int Seeds { get; }
+    public string OutputDirectory { get; }
+
+    /// <summary>Every (axis, configuration, seed), shared directories included.</summary>
+    public IReadOnlyList<SweepRun> Runs { get; }
+
+    /// <summary>One run per distinct run directory: what actually trains.</summary>
+    public IReadOnlyList<SweepRun> Trainings { get; }
+
+    /// <summary>The run whose directory <paramref name="run"/> reuses, or null when it trains in its own.</summary>
+    public SweepRun? SharedWith(SweepRun run)
+    {
+        var owner = Trainings.First(t => t.Directory == run.Directory);
+        return ReferenceEquals(owner, run) ? null : owner;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using SelfCorrect.Alignment.Learners;
+using SelfCorrect.Alignment.Models;
+using SelfCorrect.Alignment.Tasks;
+using SelfCorrect.Alignment.Training;
+
+namespace SelfCorrect.Alignment.Experiments.Sweeps;
+
+public enum SweepRunStatus
+{
+    /// <summary>Trained from the first step in this session.</summary>
+    Trained,
+
+    /// <summary>Continued from a checkpoint of an earlier session.</summary>
+    Resumed,
+
+    /// <summary>Already finished in an earlier session: not trained again.</summary>
+    Skipped,
+
+    /// <summary>Stopped by Ctrl-C; its checkpoint is saved and a rerun resumes it.</summary>
+    Interrupted,
+
+    /// <summary>The loss became NaN or infinite; left out of the summary.</summary>
+    Diverged,
+}
+
+/// <summary>What happened to one training of a sweep; the seconds are those its training log records over all sessions.</summary>
+public sealed record SweepTrainingResult(SweepRun Run, SweepRunStatus Status, double TrainingSeconds, string? Message);
+
+/// <summary>The errors of one (axis, configuration, seed) on one evaluation task at one reward-noise level.</summary>
+public sealed record SweepObservation(SweepRun Run, string Task, double Noise, IReadOnlyList<ErrorPoint> Points);
+
+/// <param name="Cancelled">Ctrl-C arrived: some runs may not have started, so the results are incomplete.</param>
+public sealed record SweepOutcome(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations, bool Cancelled)
+{
+    public bool Interrupted => Cancelled || Trainings.Any(t => t.Status == SweepRunStatus.Interrupted);
+}
+
+/// <summary>
+/// Trains every run of a <see cref="SweepPlan"/> (N at a time, each in its own worker thread) with the project's
+/// <see cref="Trainer"/>, then evaluates each finished run on its axes' fresh contexts. Finished runs are skipped and
+/// unfinished ones resume from their checkpoint, so rerunning an interrupted sweep continues it; evaluations are
+/// kept in the run directory (sweep-eval/) and reused.
+/// </summary>
+public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
+{
+    public const string EvaluationDirectory = "sweep-eval";
+    private readonly Lock logLock = new();
+
+    public SweepOutcome Run(CancellationToken cancellationToken = default)
+    {
+        if (parallel < 1) throw new ArgumentException($"--parallel: must be at least 1 (got {parallel})");
+        // Every run directory is checked (or started) before anything trains, so an edited sweep file fails at once.
+        foreach (var run in plan.Trainings) PrepareRunDirectory(run);
+        var queue = new ConcurrentQueue<(SweepRun Run, int Index)>(plan.Trainings.Select((run, index) => (run, index + 1)));
+        var trainings = new ConcurrentBag<SweepTrainingResult>();
+        var observations = new ConcurrentBag<SweepObservation>();
+        var failures = new ConcurrentQueue<Exception>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workers = Enumerable.Range(0, Math.Min(parallel, plan.Trainings.Count)).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested && queue.TryDequeue(out var next))
+                {
+                    var result = Train(next.Run, next.Index, stop.Token);
+                    trainings.Add(result);
+                    if (result.Status is SweepRunStatus.Interrupted or SweepRunStatus.Diverged) continue;
+                    foreach (var run in plan.Runs.Where(r => r.Directory == next.Run.Directory))
+                        foreach (var observation in Evaluate(run)) observations.Add(observation);
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+                stop.Cancel();
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        if (failures.TryDequeue(out var failure)) ExceptionDispatchInfo.Throw(failure);
+        var order = plan.Runs.Select((run, index) => (run, index)).ToDictionary(x => x.run, x => x.index);
+        return new SweepOutcome(
+            [.. trainings.OrderBy(t => order[t.Run])],
+            [.. observations.OrderBy(o => order[o.Run]).ThenBy(o => o.Task, StringComparer.Ordinal).ThenBy(o => o.Noise)],
+            cancellationToken.IsCancellationRequested);
+    }
+
+    /// <summary>Writes the run's resolved config.yaml, or checks that the one already there is the same.</summary>
+    private static void PrepareRunDirectory(SweepRun run)
+    {
+        string configPath = Path.Combine(run.Directory, RunFiles.Config);
+        string yaml = PresetLoader.ToYaml(run.Config);
+        if (!File.Exists(configPath))
+            AtomicFile.WriteAllText(configPath, yaml);
+        else if (PresetLoader.ToYaml(PresetLoader.LoadResolved(configPath)) != yaml)
+            throw new InvalidDataException($"{configPath}: this run directory holds other settings than {run.Label} (was the sweep file edited?); use another --out, or --force to start over");
+    }
+
+    private SweepTrainingResult Train(SweepRun run, int index, CancellationToken cancellationToken)
+    {
+        string prefix = $"[{index}/{plan.Trainings.Count}] {run.Label}";
+        string checkpoint = Path.Combine(run.Directory, Checkpoint.FileName);
+        int done = File.Exists(checkpoint) ? Checkpoint.ReadStep(checkpoint, Trainer.Fingerprint(run.Config)) : 0;
+        if (done >= run.Config.Training.Steps)
+        {
+            Write($"{prefix}: finished earlier, skipped");
+            return new SweepTrainingResult(run, SweepRunStatus.Skipped, Trainer.LoggedSeconds(run.Directory), null);
+        }
+        try
+        {
+            var outcome = new Trainer(run.Config, run.Directory).Train(resume: done > 0, new Progress(this, prefix), cancellationToken);
+            double seconds = Trainer.LoggedSeconds(run.Directory);
+            if (outcome.Status == TrainingStatus.Interrupted)
+            {
+                Write($"{prefix}: interrupted at step {outcome.Step}, checkpoint saved");
+                return new SweepTrainingResult(run, SweepRunStatus.Interrupted, seconds, null);
+            }
+            Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}: done, final loss {outcome.LastLoss:0.0000}, {outcome.Elapsed.TotalSeconds:0.0} s this session"));
+            return new SweepTrainingResult(run, done > 0 ? SweepRunStatus.Resumed : SweepRunStatus.Trained, seconds, null);
+        }
+        catch (TrainingDivergedException e)
+        {
+            Write($"{prefix}: {e.Message}");
+            return new SweepTrainingResult(run, SweepRunStatus.Diverged, Trainer.LoggedSeconds(run.Directory), e.Message);
+        }
+    }
+
+    /// <summary>The run's errors on every task and noise level of its axis, read from sweep-eval/ when already there.</summary>
+    private IReadOnlyList<SweepObservation> Evaluate(SweepRun run)
+    {
+        var e = run.Axis.Evaluation;
+        var observations = new List<SweepObservation>();
+        InContextTransformer? model = null;
+        try
+        {
+            foreach (string task in run.Axis.Tasks)
+                foreach (double p in run.Axis.NoiseLevels)
+                {
+                    string file = Path.Combine(run.Directory, EvaluationDirectory,
+                        string.Create(CultureInfo.InvariantCulture, $"{task}-p{p}-contexts{e.Contexts}-seed{e.Seed}-bootstrap{e.Bootstrap}.csv"));
+                    IReadOnlyList<ErrorPoint> points;
+                    if (File.Exists(file))
+                    {
+                        points = ErrorReport.ParseCsv(file);
+                    }
+                    else
+                    {
+                        model ??= TrainedModelEvaluation.LoadRun(run.Directory).Model;
+                        points = EvaluateLearner(model, run.Axis, task, p);
+                        AtomicFile.WriteAllText(file, ErrorReport.ToCsv(points));
+                    }
+                    observations.Add(new SweepObservation(run, task, p, points));
+                }
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+        return observations;
+    }
+
+    /// <summary>
+    /// Errors of <paramref name="learner"/> on the fresh contexts of <paramref name="task"/> (shaped by the axis:
+    /// d, N, σ) with reward noise p shown: the same contexts for every learner.
+    /// </summary>
+    public static IReadOnlyList<ErrorPoint> EvaluateLearner(IInContextLearner learner, SweepAxis axis, string task, double p)
+    {
+        var (shape, e) = (axis.ContextShape, axis.Evaluation);
+        var contexts = AlignmentTasks.Create(task, shape.D, shape.N, shape.NoiseScale);
+        using var clean = TrainedModelEvaluation.SampleContexts(contexts, e);
+        var shown = TrainedModelEvaluation.WithRewardNoise(clean, e, p);
+        try
+        {
+            return new LearnerEvaluation(e.Bootstrap, e.Seed).Evaluate([learner], shown);
+        }
+        finally
+        {
+            shown.Rewards.Dispose();
+        }
+    }
+
+    /// <summary>The reference baseline on the same contexts: the running mean of the responses (ignores rewards).</summary>
+    public static IReadOnlyList<SweepObservation> EvaluateBaseline(SweepAxis axis, SweepRun anyRun) =>
+        [.. from task in axis.Tasks
+            from p in axis.NoiseLevels
+            select new SweepObservation(anyRun, task, p, EvaluateLearner(new MeanResponse(), axis, task, p))];
+
+    private void Write(string line)
+    {
+        lock (logLock) log.WriteLine(line);
+    }
+
+    /// <summary>Progress as plain lines, four per training, since several trainings share the output.</summary>
+    private sealed class Progress(SweepRunner runner, string prefix) : ITrainingProgress
+    {
+        private int first, interval;
+
+        public void Started(int firstStep, int totalSteps)
+        {
+            first = firstStep;
+            interval = Math.Max(1, totalSteps / 4);
+            int threads = TorchSharp.torch.get_num_threads();
+            runner.Write(firstStep == 1 ? $"{prefix}: training {totalSteps} steps ({threads} thread(s))" : $"{prefix}: resuming at step {firstStep} of {totalSteps} ({threads} thread(s))");
+        }
+
+        public void Step(int step, int totalSteps, double loss, TimeSpan elapsed)
+        {
+            if (step % interval != 0 || step == totalSteps) return;
+            var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / (step - first + 1) * (totalSteps - step));
+            runner.Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}: step {step}/{totalSteps}  loss {loss:0.0000}  eta {remaining:hh\\:mm\\:ss}"));
+        }
+    }
+}
