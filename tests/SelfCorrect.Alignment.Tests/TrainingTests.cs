@@ -93,6 +93,30 @@ public class TrainingTests
     }
 
     [Fact]
+    public void MicroBatchesGiveTheSameStepAsTheWholeBatch()
+    {
+        var whole = Small(steps: 1, checkpointEvery: 1);
+        var split = Small(steps: 1, checkpointEvery: 1);
+        split.Training.MicroBatchSize = 5;      // 16 = 5 + 5 + 5 + 1: the uneven last pass is weighted by its share
+        var (wholeModel, wholeLoss) = OneStep(whole);
+        var (splitModel, splitLoss) = OneStep(split);
+        Assert.Equal(wholeLoss, splitLoss, 5);
+        foreach (var ((name, a), (_, b)) in wholeModel.named_parameters().Zip(splitModel.named_parameters()))
+        {
+            Assert.True(a.grad is not null && a.grad.abs().max().item<float>() > 0, $"{name} got no gradient");
+            Assert.True(a.grad.allclose(b.grad!, rtol: 1e-4, atol: 1e-7), $"{name}: accumulated gradient differs");
+        }
+
+        static (Models.InContextTransformer Model, double Loss) OneStep(ExperimentConfig config)
+        {
+            var model = Trainer.CreateModel(config);
+            using var optimizer = optim.SGD(model.parameters(), 0.1);
+            double loss = new Trainer(config, TemporaryRun()).TrainStep(model, optimizer, 1);
+            return (model, loss);
+        }
+    }
+
+    [Fact]
     public void QuickPresetTrainingBeatsMeanResponse()
     {
         // The default preset, unchanged: the shortest schedule that reliably gets past the in-context learning

@@ -44,6 +44,7 @@ public sealed class ExperimentConfig
         TransformerConfig().Validate();
         Positive(Training.Steps, "training.steps");
         Positive(Training.BatchSize, "training.batch_size");
+        if (Training.MicroBatchSize < 0) throw new ArgumentException($"training.micro_batch_size: must be 0 (the whole batch) or positive (got {Training.MicroBatchSize})");
         if (!(Training.LearningRate > 0)) throw new ArgumentException($"training.learning_rate: must be positive (got {Training.LearningRate})");
         Training.LearningRateAt(1);
         RewardModel.Parse(Training.Reward);
@@ -104,6 +105,10 @@ public sealed class TrainingSettings
 {
     public int Steps { get; set; } = 3000;
     public int BatchSize { get; set; } = 256;
+
+    /// <summary>Contexts per forward/backward pass, gradients accumulated up to batch_size (0: the whole batch at once).
+    /// The same batch and the same gradient up to rounding; smaller passes need less memory and run faster on CPU.</summary>
+    public int MicroBatchSize { get; set; }
     public double LearningRate { get; set; } = 1e-4;
 
     /// <summary>constant (reference) | cosine: decays from learning_rate to a tenth of it at the last step, which
