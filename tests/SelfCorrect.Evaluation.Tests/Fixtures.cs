@@ -84,7 +84,9 @@ public static class RepositoryPaths
     {
         get
         {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Name;
+            // The test runs from tests/X/bin/CONFIGURATION/net10.0/RID/.
+            var parts = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory).Split(Path.DirectorySeparatorChar);
+            string configuration = parts[Array.LastIndexOf(parts, "bin") + 1];
             return Path.Combine(Root, "src", "SelfCorrect.Cli", "bin", configuration, "net10.0", "linux-x64", "selfcorrect.dll");
         }
     }
