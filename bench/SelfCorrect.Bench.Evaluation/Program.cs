@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Running;
@@ -7,7 +8,9 @@ using SelfCorrect.Evaluation.Tests;
 
 // Runner throughput: BBQ samples (strategy none: one request each) through the real OpenAI-compatible backend against
 // a loopback Kestrel server that answers every request after a fixed delay. Ideal rate = concurrency / delay; the
-// ratio achieved / ideal shows what the runner (backend, record store, scheduling) loses. Goal: ≥ 0.9 at 128.
+// ratio achieved / ideal shows what the whole path (runner, backend, record store, and here the server sharing the
+// CPU) loses. Side by side, the same number of requests sent directly through the backend with the same
+// concurrency (no runner, no records) shows which part of the loss is the runner's. Goal: runner ≥ 0.9 × ideal at 128.
 double delayMs = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 int[] concurrencies = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 128];
 var delay = TimeSpan.FromMilliseconds(delayMs);
@@ -15,7 +18,7 @@ const string KeyVariable = "SELFCORRECT_BENCH_KEY";
 Environment.SetEnvironmentVariable(KeyVariable, "bench");
 
 Console.WriteLine($"runner throughput, loopback server delay {delayMs} ms, processors: {Environment.ProcessorCount}");
-Console.WriteLine($"{"concurrency",12} {"samples",8} {"seconds",8} {"achieved/s",11} {"ideal/s",9} {"ratio",6}");
+Console.WriteLine($"{"concurrency",12} {"samples",8} {"ideal/s",9} {"direct/s",9} {"runner/s",9} {"runner/ideal",13} {"direct/ideal",13} {"runner/direct",14}");
 await using var server = await LoopbackChatServer.StartAsync(delay, (message, _) => BbqResponder.Answer(message));
 using var backend = ChatBackends.Create(new ModelSpec(BackendKind.OpenAI, "bench-model"),
     new BackendOptions { Endpoint = server.BaseUri, ApiKeyEnvironmentVariable = KeyVariable, MaxRetries = 0 });
@@ -26,13 +29,22 @@ foreach (int concurrency in concurrencies)
 {
     // About ten request rounds per level (at least 1 s of ideal time), so start-up and the last round's tail stay small.
     int samples = Math.Max(concurrency * 10, (int)Math.Ceiling(1000 / delayMs * concurrency));
+    double direct = await DirectAsync(concurrency, samples);
     var outcome = await RunAsync(concurrency, samples);
     double achieved = outcome.Completed / outcome.Elapsed.TotalSeconds, ideal = concurrency / delay.TotalSeconds;
     lastRatio = achieved / ideal;
-    Console.WriteLine($"{concurrency,12} {outcome.Completed,8} {outcome.Elapsed.TotalSeconds,8:0.000} {achieved,11:0.0} {ideal,9:0.0} {lastRatio,6:0.000}");
+    Console.WriteLine($"{concurrency,12} {outcome.Completed,8} {ideal,9:0.0} {direct,9:0.0} {achieved,9:0.0} {lastRatio,13:0.000} {direct / ideal,13:0.000} {achieved / direct,14:0.000}");
 }
 Console.WriteLine($"goal: ratio >= 0.9 at concurrency {concurrencies[^1]}: {(lastRatio >= 0.9 ? "met" : "NOT met")}");
 return 0;
+
+async Task<double> DirectAsync(int concurrency, int requests)
+{
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+        async (i, cancellationToken) => await backend.GetResponseAsync([new ChatMessage(ChatRole.User, $"question {i}")], cancellationToken: cancellationToken));
+    return requests / clock.Elapsed.TotalSeconds;
+}
 
 async Task<RunOutcome> RunAsync(int concurrency, int samples)
 {
