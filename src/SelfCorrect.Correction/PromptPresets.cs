@@ -118,7 +118,12 @@ public sealed record PromptPresets
             stream.Load(new StringReader(text));
             if (stream.Documents.Count == 0) return Default;
             CheckKeys(path, stream.Documents[0].RootNode, typeof(PromptPresets));
-            var deserializer = new DeserializerBuilder().WithNamingConvention(KeyNaming).Build();
+            var deserializer = new DeserializerBuilder()
+                .WithNamingConvention(KeyNaming)
+                .WithTypeMapping<IReadOnlyList<string>, List<string>>()
+                .WithTypeMapping<IReadOnlyList<RefusalDemonstration>, List<RefusalDemonstration>>()
+                .WithTypeMapping<IReadOnlyList<CheckedDialogue>, List<CheckedDialogue>>()
+                .Build();
             return deserializer.Deserialize<PromptPresets?>(text) ?? Default;
         }
         catch (YamlException e)

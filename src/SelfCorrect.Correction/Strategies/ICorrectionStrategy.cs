@@ -50,49 +50,37 @@ public sealed class SelfReminder(string suffix) : ICorrectionStrategy
 /// <summary>In-context defence: k demonstrations of a harmful request answered with a refusal, before the conversation.</summary>
 public sealed class InContextDefense : ICorrectionStrategy
 {
-    public InContextDefense(IReadOnlyList<RefusalDemonstration> demonstrations, int count)
-    {
-        if (count < 1 || count > demonstrations.Count)
-            throw new ArgumentException($"in-context defence: demonstrations must be between 1 and {demonstrations.Count} (got {count})");
-        Demonstrations = [.. demonstrations.Take(count)];
-    }
+    public InContextDefense(IReadOnlyList<RefusalDemonstration> demonstrations, int count) =>
+        Demonstrations = MessageRewritingChatClient.FirstOf(demonstrations, count, "in-context defence: demonstrations");
 
     public IReadOnlyList<RefusalDemonstration> Demonstrations { get; }
 
     public string Name => "icd";
 
-    public IChatClient Apply(IChatClient inner) => new MessageRewritingChatClient(inner, messages =>
-        messages.InsertRange(LeadingSystemCount(messages), Demonstrations.SelectMany(demo => new[]
-        {
-            new ChatMessage(ChatRole.User, demo.Request),
-            new ChatMessage(ChatRole.Assistant, demo.Refusal),
-        })));
-
-    internal static int LeadingSystemCount(List<ChatMessage> messages) => messages.TakeWhile(message => message.Role == ChatRole.System).Count();
+    public IChatClient Apply(IChatClient inner) => MessageRewritingChatClient.AfterSystemPrompt(inner, [.. Demonstrations.SelectMany(demo => new[]
+    {
+        new ChatMessage(ChatRole.User, demo.Request),
+        new ChatMessage(ChatRole.Assistant, demo.Refusal),
+    })]);
 }
 
 /// <summary>History backup: earlier self-check dialogues prepended, instead of checking the current answer.</summary>
 public sealed class HistoryBackup : ICorrectionStrategy
 {
-    public HistoryBackup(IReadOnlyList<CheckedDialogue> dialogues, int count)
-    {
-        if (count < 1 || count > dialogues.Count)
-            throw new ArgumentException($"history backup: dialogues must be between 1 and {dialogues.Count} (got {count})");
-        Dialogues = [.. dialogues.Take(count)];
-    }
+    public HistoryBackup(IReadOnlyList<CheckedDialogue> dialogues, int count) =>
+        Dialogues = MessageRewritingChatClient.FirstOf(dialogues, count, "history backup: dialogues");
 
     public IReadOnlyList<CheckedDialogue> Dialogues { get; }
 
     public string Name => "backup";
 
-    public IChatClient Apply(IChatClient inner) => new MessageRewritingChatClient(inner, messages =>
-        messages.InsertRange(InContextDefense.LeadingSystemCount(messages), Dialogues.SelectMany(dialogue => new[]
-        {
-            new ChatMessage(ChatRole.User, dialogue.Request),
-            new ChatMessage(ChatRole.Assistant, dialogue.Response),
-            new ChatMessage(ChatRole.User, dialogue.Check),
-            new ChatMessage(ChatRole.Assistant, dialogue.Critique),
-        })));
+    public IChatClient Apply(IChatClient inner) => MessageRewritingChatClient.AfterSystemPrompt(inner, [.. Dialogues.SelectMany(dialogue => new[]
+    {
+        new ChatMessage(ChatRole.User, dialogue.Request),
+        new ChatMessage(ChatRole.Assistant, dialogue.Response),
+        new ChatMessage(ChatRole.User, dialogue.Check),
+        new ChatMessage(ChatRole.Assistant, dialogue.Critique),
+    })]);
 }
 
 /// <summary>Sends a rewritten copy of each request's messages; the caller's list is left as it was.</summary>
@@ -105,6 +93,18 @@ internal sealed class MessageRewritingChatClient(IChatClient inner, Action<List<
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
         ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         base.GetStreamingResponseAsync(Rewrite(messages), options, cancellationToken);
+
+    /// <summary>A client that inserts <paramref name="preamble"/> after the leading system messages of every request.</summary>
+    public static IChatClient AfterSystemPrompt(IChatClient inner, ChatMessage[] preamble) => new MessageRewritingChatClient(inner, messages =>
+        messages.InsertRange(messages.TakeWhile(message => message.Role == ChatRole.System).Count(), preamble));
+
+    /// <summary>The first <paramref name="count"/> items; a count outside 1..items throws naming <paramref name="what"/>.</summary>
+    public static T[] FirstOf<T>(IReadOnlyList<T> items, int count, string what)
+    {
+        if (count < 1 || count > items.Count)
+            throw new ArgumentException($"{what} must be between 1 and {items.Count} (got {count})");
+        return [.. items.Take(count)];
+    }
 
     private List<ChatMessage> Rewrite(IEnumerable<ChatMessage> messages)
     {
