@@ -36,7 +36,7 @@ public sealed class RecordStore<T> : IDisposable
     {
         if (!File.Exists(path)) File.WriteAllBytes(path, []);
         var contents = JsonLinesFile.Read(path, parse);
-        if (contents.TornTail is not null) File.AppendAllText(path + ".torn", contents.TornTail + "\n", Encoding.UTF8);
+        if (contents.TornTail is not null) File.AppendAllText(path + ".torn", contents.TornTail + "\n");
         return new RecordStore<T>(path, contents);
     }
 

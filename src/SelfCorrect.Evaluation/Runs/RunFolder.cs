@@ -88,7 +88,7 @@ public sealed class RunFolder : IDisposable
     public void RecordFailure(string key, Exception error)
     {
         string line = $"{DateTimeOffset.UtcNow:O}\t{key}\t{OneLine(error.Message)}\n";
-        lock (failureGate) File.AppendAllText(PathOf(FailuresFile), line, Encoding.UTF8);
+        lock (failureGate) File.AppendAllText(PathOf(FailuresFile), line);
     }
 
     public void Dispose() => lockStream.Dispose();
@@ -123,7 +123,8 @@ public sealed class RunFolder : IDisposable
     public static void WriteAtomically(string path, string contents)
     {
         string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temporary, contents, Encoding.UTF8);
+        // UTF-8 without a byte-order mark, as JSON and Markdown readers expect.
+        File.WriteAllText(temporary, contents);
         File.Move(temporary, path, overwrite: true);
     }
 
