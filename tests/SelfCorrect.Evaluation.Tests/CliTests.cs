@@ -102,8 +102,10 @@ public sealed class CliTests
 
         var unknown = await RunAsync(BbqArgs(data, server.BaseUri, output, "--categories", "Astrology"));
         Assert.Equal((2, "error: --categories: unknown category 'Astrology' (the data holds: Age, SES)"), (unknown.ExitCode, unknown.Error.Trim()));
-        var empty = await RunAsync(BbqArgs(data, server.BaseUri, output, "--categories", "Age", "--condition", "disambig", "--per-category", "0"));
-        Assert.Equal(2, empty.ExitCode);
+        string ambiguousOnly = Fixtures.TemporaryDirectory();
+        Fixtures.WriteJsonLines(ambiguousOnly, "Age.jsonl", [Fixtures.BbqRow("Age", 1, "neg", "ambig", 2)]);
+        var empty = await RunAsync(BbqArgs(ambiguousOnly, server.BaseUri, output, "--condition", "disambig"));
+        Assert.Equal((2, "error: empty selection: no examples with --condition disambig in categories Age"), (empty.ExitCode, empty.Error.Trim()));
         var otherSettings = await RunAsync(BbqArgs(data, server.BaseUri, output, "--condition", "ambig"));
         Assert.Equal(2, otherSettings.ExitCode);
         Assert.Contains("holds a run with other settings (selection.condition", otherSettings.Error);
