@@ -11,7 +11,8 @@ using SelfCorrect.Evaluation.Tests;
 // ratio achieved / ideal shows what the whole path (runner, backend, record store, and here the server sharing the
 // CPU) loses. Side by side, the same number of requests sent directly through the backend with the same
 // concurrency (no runner, no records) shows which part of the loss is the runner's. Goal: runner ≥ 0.9 × ideal at 128.
-double delayMs = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 100;
+// 250 ms: a fast model call; real ones take seconds, which only makes the runner's share smaller.
+double delayMs = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 250;
 int[] concurrencies = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1, 16, 128];
 var delay = TimeSpan.FromMilliseconds(delayMs);
 const string KeyVariable = "SELFCORRECT_BENCH_KEY";
@@ -38,12 +39,17 @@ foreach (int concurrency in concurrencies)
 Console.WriteLine($"goal: ratio >= 0.9 at concurrency {concurrencies[^1]}: {(lastRatio >= 0.9 ? "met" : "NOT met")}");
 return 0;
 
+// The same question turns as the runner sends, straight to the backend: no strategy, no records.
 async Task<double> DirectAsync(int concurrency, int requests)
 {
+    string data = BbqResponder.WriteData(perCategory: (requests + 1) / 2);
+    var questions = BbqDataset.Load(BbqDataset.ResolveFiles([data])).Take(requests).Select(e => BbqRun.QuestionTurn(e, PromptPresets.Default)).ToList();
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    await Parallel.ForEachAsync(Enumerable.Range(0, requests), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
-        async (i, cancellationToken) => await backend.GetResponseAsync([new ChatMessage(ChatRole.User, $"question {i}")], cancellationToken: cancellationToken));
-    return requests / clock.Elapsed.TotalSeconds;
+    await Parallel.ForEachAsync(questions, new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+        async (question, cancellationToken) => await backend.GetResponseAsync([new ChatMessage(ChatRole.User, question)], cancellationToken: cancellationToken));
+    double rate = questions.Count / clock.Elapsed.TotalSeconds;
+    Directory.Delete(data, recursive: true);
+    return rate;
 }
 
 async Task<RunOutcome> RunAsync(int concurrency, int samples)
