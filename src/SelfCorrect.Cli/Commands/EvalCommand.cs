@@ -307,16 +307,14 @@ public static partial class EvalCommand
     private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome)
     {
         stdout.WriteLine($"{recorded}/{planned} samples recorded in {directory} ({outcome.Completed} this attempt, {outcome.Elapsed.TotalSeconds:0.0} s); wrote metrics.json");
+        if (outcome.Failed > 0)
+            stdout.WriteLine($"{outcome.Failed} samples failed{(outcome.StoppedOnFailures ? " (stopped after --max-failures)" : "")}; see {Path.Combine(directory, "failures.log")}. Rerun the same command to retry them.");
         if (outcome.Interrupted)
         {
-            stdout.WriteLine($"interrupted; samples in flight were written. Rerun the same command to continue.");
+            stdout.WriteLine("interrupted; samples in flight were written. Rerun the same command to continue.");
             return CliApp.CancelledExitCode;
         }
-        if (outcome.Failed > 0)
-        {
-            stdout.WriteLine($"{outcome.Failed} samples failed{(outcome.StoppedOnFailures ? " (stopped after --max-failures)" : "")}; see {Path.Combine(directory, "failures.log")}. Rerun the same command to retry them.");
-            return SamplesFailedExitCode;
-        }
+        if (outcome.Failed > 0) return SamplesFailedExitCode;
         return 0;
     }
 }

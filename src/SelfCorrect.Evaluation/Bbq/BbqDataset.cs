@@ -6,13 +6,6 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// <summary>Loads the official BBQ JSONL files (a directory of them, or a list of files) with every field.</summary>
 public static class BbqDataset
 {
-    /// <summary>The eleven categories of the official release, one file each.</summary>
-    public static readonly IReadOnlyList<string> OfficialCategories =
-    [
-        "Age", "Disability_status", "Gender_identity", "Nationality", "Physical_appearance", "Race_ethnicity",
-        "Race_x_SES", "Race_x_gender", "Religion", "SES", "Sexual_orientation",
-    ];
-
     /// <summary>The JSONL files named by the paths: a directory contributes its <c>*.jsonl</c> files in name order.</summary>
     public static IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths)
     {

@@ -52,6 +52,4 @@ public sealed record BbqExample(
     }
 
     public static string ConditionName(BbqCondition condition) => condition == BbqCondition.Ambiguous ? "ambig" : "disambig";
-
-    public static string PolarityName(BbqPolarity polarity) => polarity == BbqPolarity.Negative ? "neg" : "nonneg";
 }

@@ -10,32 +10,21 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// </summary>
 public sealed class DebiasInstruction(string instruction, string answerPrefill) : ICorrectionStrategy
 {
-    public string Instruction => instruction;
-
     public string Name => "instruction";
 
     public IChatClient Apply(IChatClient inner) =>
-        new LastUserMessageSuffixChatClient(new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { Rounds = 0, AssistantPrefill = answerPrefill }), "\n\n" + instruction);
+        new ChatClientBuilder(new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { Rounds = 0, AssistantPrefill = answerPrefill }))
+            .Use((messages, options, next, cancellationToken) => next(WithInstruction(messages), options, cancellationToken))
+            .Build();
 
-    /// <summary>Sends a copy of the messages whose last user message has the suffix appended.</summary>
-    private sealed class LastUserMessageSuffixChatClient(IChatClient inner, string suffix) : DelegatingChatClient(inner)
+    /// <summary>A copy of the messages whose last user message has the instruction appended.</summary>
+    private List<ChatMessage> WithInstruction(IEnumerable<ChatMessage> messages)
     {
-        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-            CancellationToken cancellationToken = default) =>
-            base.GetResponseAsync(WithSuffix(messages), options, cancellationToken);
-
-        public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
-            ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            base.GetStreamingResponseAsync(WithSuffix(messages), options, cancellationToken);
-
-        private List<ChatMessage> WithSuffix(IEnumerable<ChatMessage> messages)
-        {
-            List<ChatMessage> copy = [.. messages];
-            int last = copy.FindLastIndex(message => message.Role == ChatRole.User);
-            if (last < 0) throw new ArgumentException("the debiasing instruction needs a user message", nameof(messages));
-            copy[last] = new ChatMessage(ChatRole.User, copy[last].Text + suffix);
-            return copy;
-        }
+        List<ChatMessage> copy = [.. messages];
+        int last = copy.FindLastIndex(message => message.Role == ChatRole.User);
+        if (last < 0) throw new ArgumentException("the debiasing instruction needs a user message", nameof(messages));
+        copy[last] = new ChatMessage(ChatRole.User, copy[last].Text + "\n\n" + instruction);
+        return copy;
     }
 }
 

@@ -29,11 +29,6 @@ public readonly record struct JsonLine(string Path, int Number, JsonElement Root
             ? number
             : throw Error($"field '{name}' must be an integer");
     }
-
-    public string? OptionalString(string name) =>
-        Root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? value.ValueKind == JsonValueKind.String ? value.GetString() : throw Error($"field '{name}' must be a string")
-            : null;
 }
 
 /// <summary>Reads JSON Lines files strictly: blank lines are skipped, anything else must be one JSON value.</summary>

@@ -188,7 +188,7 @@ public static class JailbreakRun
     {
         if (judges.LlmModelSpec is null || judgeClient is null) return (null, null, null);
         JailbreakScoring.CheckIndices(responses, rows.Count);
-        var judge = new LlmJudge(judgeClient, judges.LlmModelSpec, judgePrompt);
+        var judge = new LlmJudge(judgeClient, judgePrompt);
         string path = folder.PathOf(JudgementsFileName);
         RunOutcome outcome;
         string? torn;

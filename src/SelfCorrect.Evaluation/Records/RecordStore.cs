@@ -16,14 +16,12 @@ public sealed class RecordStore<T> : IDisposable
     private readonly Lock gate = new();
 
     public string Path { get; }
-    public IReadOnlyList<StoredLine<T>> Existing { get; }
     /// <summary>The torn fragment that was discarded on opening, if any.</summary>
     public string? DiscardedTornLine { get; }
 
     private RecordStore(string path, JsonLinesFile.Contents<T> contents)
     {
         Path = path;
-        Existing = contents.Lines;
         DiscardedTornLine = contents.TornTail;
         completed = contents.Lines.Select(r => r.Key).ToHashSet();
         stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
@@ -36,7 +34,7 @@ public sealed class RecordStore<T> : IDisposable
     {
         if (!File.Exists(path)) File.WriteAllBytes(path, []);
         var contents = JsonLinesFile.Read(path, parse);
-        if (contents.TornTail is not null) File.AppendAllText(path + ".torn", contents.TornTail + "\n", Encoding.UTF8);
+        if (contents.TornTail is not null) File.AppendAllText(path + ".torn", contents.TornTail + "\n");
         return new RecordStore<T>(path, contents);
     }
 

@@ -39,8 +39,8 @@ public static class ReportFigures
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 140;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
+        plot.Axes.Bottom.MinimumSize = 110;
         plot.Add.HorizontalLine(0, 1, Colors.Gray);
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
@@ -69,6 +69,8 @@ public static class ReportFigures
         }
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
+        // Room for the labels of the outermost points.
+        plot.Axes.Margins(0.15, 0.12);
         Save(plot, pathWithoutExtension);
     }
 

@@ -83,7 +83,11 @@ public static class ReportWriter
                 return new BarSeries(Name(r.Label, Format.StageLabel(stage, r.Metrics.FinalStage), runs.Count),
                     cells.Select(b => b?.Value ?? double.NaN).ToList(), cells.Select(b => b?.Low ?? double.NaN).ToList(), cells.Select(b => b?.High ?? double.NaN).ToList());
             })).ToList();
-            if (series.All(s => s.Values.All(double.IsNaN))) continue;
+            if (series.All(s => s.Values.All(double.IsNaN)))
+            {
+                document.AddParagraph($"No {score} is defined: no parseable answer other than the unknown option with a resolved target.");
+                continue;
+            }
             string stem = $"bbq-bias-{score.ToLowerInvariant().Replace('_', '-')}";
             AddFigure(document, files, directory, stem, $"{score} per category (positive: answers follow the stereotype)",
                 path => ReportFigures.GroupedBars(path, $"BBQ bias score {score}", score, categories, series));

@@ -24,14 +24,11 @@ public sealed class RunFolder : IDisposable
     private readonly Lock failureGate = new();
 
     public string Directory { get; }
-    /// <summary>True when the directory already held this run (a resumed attempt).</summary>
-    public bool Resumed { get; }
 
-    private RunFolder(string directory, FileStream lockStream, bool resumed)
+    private RunFolder(string directory, FileStream lockStream)
     {
         Directory = directory;
         this.lockStream = lockStream;
-        Resumed = resumed;
     }
 
     public static RunFolder Open(string directory, JsonObject settings, bool force)
@@ -42,12 +39,11 @@ public sealed class RunFolder : IDisposable
         try
         {
             string settingsPath = Path.Combine(directory, SettingsFile);
-            bool resumed = File.Exists(settingsPath);
-            if (resumed) CheckSameRun(settingsPath, settings);
+            if (File.Exists(settingsPath)) CheckSameRun(settingsPath, settings);
             else if (System.IO.Directory.EnumerateFileSystemEntries(directory).Any(entry => Path.GetFileName(entry) != LockFile))
                 throw new ArgumentException($"--out: '{directory}' holds files but no {SettingsFile}; choose an empty or new directory, or pass --force");
             WriteAtomically(settingsPath, settings.ToJsonString(Indented));
-            return new RunFolder(directory, lockStream, resumed);
+            return new RunFolder(directory, lockStream);
         }
         catch
         {
@@ -63,7 +59,7 @@ public sealed class RunFolder : IDisposable
     public static RunFolder OpenForScoring(string directory, JsonObject scoring)
     {
         if (File.Exists(directory)) throw new ArgumentException($"--out: '{directory}' is a file, not a directory");
-        var folder = new RunFolder(directory, Lock(directory), resumed: false);
+        var folder = new RunFolder(directory, Lock(directory));
         WriteAtomically(folder.PathOf(ScoringFile), scoring.ToJsonString(Indented));
         return folder;
     }
@@ -88,7 +84,7 @@ public sealed class RunFolder : IDisposable
     public void RecordFailure(string key, Exception error)
     {
         string line = $"{DateTimeOffset.UtcNow:O}\t{key}\t{OneLine(error.Message)}\n";
-        lock (failureGate) File.AppendAllText(PathOf(FailuresFile), line, Encoding.UTF8);
+        lock (failureGate) File.AppendAllText(PathOf(FailuresFile), line);
     }
 
     public void Dispose() => lockStream.Dispose();
@@ -123,7 +119,8 @@ public sealed class RunFolder : IDisposable
     public static void WriteAtomically(string path, string contents)
     {
         string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temporary, contents, Encoding.UTF8);
+        // UTF-8 without a byte-order mark, as JSON and Markdown readers expect.
+        File.WriteAllText(temporary, contents);
         File.Move(temporary, path, overwrite: true);
     }
 
