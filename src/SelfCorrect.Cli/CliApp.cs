@@ -18,6 +18,9 @@ public static class CliApp
     {
         var root = new RootCommand("SelfCorrect: self-correction through in-context alignment (lab and Checking-as-Context).");
         root.Subcommands.Add(IcaCommand.Create());
+        root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 
@@ -79,7 +82,9 @@ public static class CliApp
     /// <summary>Exceptions that mean "the input was wrong", as opposed to a bug or an environment failure.</summary>
     private static bool IsUsageError(Exception e) =>
         e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException
-            or DirectoryNotFoundException or UsageException;
+            or DirectoryNotFoundException or UsageException
+            // A model that cannot be loaded or reached, or a missing API key: the user's setup, reported in one line.
+            or SelfCorrect.Correction.ChatBackendException;
 }
 
 /// <summary>Thrown by a command for input it rejects; the message is printed as the one-line error.</summary>

@@ -44,7 +44,9 @@ public sealed class ExperimentConfig
         TransformerConfig().Validate();
         Positive(Training.Steps, "training.steps");
         Positive(Training.BatchSize, "training.batch_size");
+        if (Training.MicroBatchSize < 0) throw new ArgumentException($"training.micro_batch_size: must be 0 (the whole batch) or positive (got {Training.MicroBatchSize})");
         if (!(Training.LearningRate > 0)) throw new ArgumentException($"training.learning_rate: must be positive (got {Training.LearningRate})");
+        Training.LearningRateAt(1);
         RewardModel.Parse(Training.Reward);
         if (!(Training.Temperature > 0)) throw new ArgumentException($"training.temperature: must be positive (got {Training.Temperature})");
         if (Training.MinPrefix < 1 || Training.MinPrefix > Task.N - 1) throw new ArgumentException($"training.min_prefix: must lie in [1, {Task.N - 1}] (got {Training.MinPrefix})");
@@ -103,7 +105,15 @@ public sealed class TrainingSettings
 {
     public int Steps { get; set; } = 3000;
     public int BatchSize { get; set; } = 256;
+
+    /// <summary>Contexts per forward/backward pass, gradients accumulated up to batch_size (0: the whole batch at once).
+    /// The same batch and the same gradient up to rounding; smaller passes need less memory and run faster on CPU.</summary>
+    public int MicroBatchSize { get; set; }
     public double LearningRate { get; set; } = 1e-4;
+
+    /// <summary>constant (reference) | cosine: decays from learning_rate to a tenth of it at the last step, which
+    /// steadies the end of short, high-learning-rate runs.</summary>
+    public string LearningRateSchedule { get; set; } = "constant";
     public long Seed { get; set; }
 
     /// <summary>Policy reward of the online PL loss: cosine (reference) | squared-distance (theory).</summary>
@@ -118,6 +128,16 @@ public sealed class TrainingSettings
     public int CheckpointEvery { get; set; } = 250;
     public int LogEvery { get; set; } = 10;
     public CurriculumSettings? Curriculum { get; set; }
+
+    public static readonly IReadOnlyList<string> LearningRateSchedules = ["constant", "cosine"];
+
+    /// <summary>The learning rate of step 1..Steps; a function of the step alone, so a resumed run follows the same schedule.</summary>
+    public double LearningRateAt(int step) => LearningRateSchedule switch
+    {
+        "constant" => LearningRate,
+        "cosine" => LearningRate * (0.1 + 0.45 * (1 + Math.Cos(Math.PI * (step - 1) / Math.Max(1, Steps - 1)))),
+        _ => throw new ArgumentException($"training.learning_rate_schedule: unknown schedule '{LearningRateSchedule}' (expected one of: {string.Join(", ", LearningRateSchedules)})"),
+    };
 }
 
 /// <summary>Grows the number of triplets per training context from start_n by increment every `every` steps, up to task.n.</summary>

@@ -41,15 +41,15 @@ public sealed class Attention : Module<Tensor, Tensor>
         var q = Split(query);
         var k = Split(key);
         var v = Split(value);
-        var logits = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDimension);                // [B, H, T, T]
         Tensor mixed;
         if (kind == AttentionKind.Softmax)
         {
-            if (causal) logits = logits.masked_fill(FutureMask(tokens, input.device), double.NegativeInfinity);
-            mixed = logits.softmax(-1).matmul(v);
+            // libtorch's fused kernel: softmax(QKᵀ/√d_h, future masked)·V without materialising the masked logits.
+            mixed = functional.scaled_dot_product_attention(q, k, v, is_casual: causal);
         }
         else
         {
+            var logits = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDimension);            // [B, H, T, T]
             // Linear attention: the same scores without softmax, averaged over the visible keys.
             var visible = causal ? arange(1, tokens + 1, dtype: input.dtype, device: input.device).view(-1, 1) : full(1, 1, tokens, input.dtype, device: input.device);
             if (causal) logits = logits.masked_fill(FutureMask(tokens, input.device), 0.0);

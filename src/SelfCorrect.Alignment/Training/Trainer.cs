@@ -120,15 +120,29 @@ public sealed class Trainer
         using var noiseGenerator = Seeds.Generator(config.Training.Seed, $"train-reward-noise-{step}");
         var batch = config.CreateTask(n).Sample(config.Training.BatchSize, dataGenerator);
         var rewards = corruption.Apply(batch.Rewards, noiseGenerator);
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = config.Training.LearningRateAt(step);
         optimizer.zero_grad();
-        var predictions = model.forward(batch.Query, batch.Responses, rewards).narrow(1, 1, n - 1);
-        var loss = RankingLoss.OnlinePlackettLuce(predictions, batch.Responses, rewards, reward,
-            config.Training.Temperature, Math.Min(config.Training.MinPrefix, n - 1));
-        double value = loss.to_type(ScalarType.Float64).item<double>();
-        if (!double.IsFinite(value))
-            throw new TrainingDivergedException(
-                $"training loss became {value} at step {step}; stopped without saving it (the last good checkpoint, if any, is kept in {runDirectory})");
-        loss.backward();
+        // Gradient accumulation over micro-batches: the batch loss is the mean over contexts, so the micro-batch
+        // means weighted by their share add up to it (same gradient, less memory, better cache use on CPU).
+        int size = batch.Size;
+        int micro = config.Training.MicroBatchSize is > 0 and var m && m < size ? m : size;
+        double value = 0;
+        for (int start = 0; start < size; start += micro)
+        {
+            using var microScope = NewDisposeScope();
+            int count = Math.Min(micro, size - start);
+            var part = batch.Slice(start, count);
+            var partRewards = rewards.narrow(0, start, count);
+            var predictions = model.forward(part.Query, part.Responses, partRewards).narrow(1, 1, n - 1);
+            var loss = RankingLoss.OnlinePlackettLuce(predictions, part.Responses, partRewards, reward,
+                config.Training.Temperature, Math.Min(config.Training.MinPrefix, n - 1)) * ((double)count / size);
+            double partValue = loss.to_type(ScalarType.Float64).item<double>();
+            if (!double.IsFinite(partValue))
+                throw new TrainingDivergedException(
+                    $"training loss became {partValue} at step {step}; stopped without saving it (the last good checkpoint, if any, is kept in {runDirectory})");
+            loss.backward();
+            value += partValue;
+        }
         optimizer.step();
         return value;
     }

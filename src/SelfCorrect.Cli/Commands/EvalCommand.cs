@@ -1,0 +1,320 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Bbq;
+using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Reports;
+using SelfCorrect.Evaluation.Running;
+
+namespace SelfCorrect.Cli.Commands;
+
+/// <summary>
+/// <c>selfcorrect eval bbq|jailbreak</c> (and their <c>score</c> subcommands): benchmark runs into resumable run
+/// directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 130 interrupted.
+/// </summary>
+public static partial class EvalCommand
+{
+    private const int SamplesFailedExitCode = 1;
+
+    public static Command Create()
+    {
+        var eval = new Command("eval", "Evaluate a model with a self-correction strategy: BBQ social bias, AdvBench jailbreaks.");
+        eval.Subcommands.Add(Bbq());
+        eval.Subcommands.Add(Jailbreak());
+        return eval;
+    }
+
+    /// <summary>Options that set how hard a run drives the model, shared by every command that runs samples.</summary>
+    private sealed class RunnerSettings
+    {
+        public Option<int> Concurrency { get; } = new("--concurrency") { Description = "Samples in flight at once.", DefaultValueFactory = _ => 4 };
+        public Option<int?> Rpm { get; } = new("--rpm") { Description = "At most this many model requests per minute (default: no limit)." };
+        public Option<int> MaxFailures { get; } = new("--max-failures") { Description = "Failed samples after which no new sample starts.", DefaultValueFactory = _ => 10 };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Concurrency);
+            command.Options.Add(Rpm);
+            command.Options.Add(MaxFailures);
+        }
+
+        public RunnerOptions Read(ParseResult parse)
+        {
+            var options = new RunnerOptions { Concurrency = parse.GetValue(Concurrency), RequestsPerMinute = parse.GetValue(Rpm), MaxFailures = parse.GetValue(MaxFailures) };
+            options.Validate();
+            return options;
+        }
+    }
+
+    private static Command Bbq()
+    {
+        var model = new ModelOptions();
+        model.Seed.Description = "Seed of the per-category draw and of sampling (gguf; sent to servers).";
+        var data = DataOption("BBQ data: a directory of the official .jsonl files, or files (repeatable).");
+        var strategy = new Option<string>("--strategy") { Description = "none, cac (Checking-as-Context), instruction or cot (Ganguli et al. styles).", DefaultValueFactory = _ => "cac" };
+        strategy.AcceptOnlyFromAmong([.. BbqRun.StrategyNames]);
+        var rounds = new Option<int>("--rounds") { Description = "cac: check + re-ask rounds.", DefaultValueFactory = _ => 1 };
+        var categories = new Option<string[]>("--categories") { Description = "Categories to use, comma-separated or repeated (default: all in the data).", AllowMultipleArgumentsPerToken = true };
+        var condition = new Option<string>("--condition") { Description = "Context condition: ambig, disambig or all.", DefaultValueFactory = _ => "all" };
+        condition.AcceptOnlyFromAmong([.. BbqSelection.Conditions]);
+        var perCategory = new Option<int?>("--per-category") { Description = "Draw this many examples per category (seeded by --seed; the reference study: 100 ambiguous)." };
+        var presets = PresetsOption();
+        var checkPrompt = new Option<string?>("--check-prompt") { Description = "cac: check prompt instead of the BBQ preset." };
+        var system = SystemOption();
+        var runner = new RunnerSettings();
+        var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
+        var force = new Option<bool>("--force") { Description = "Replace the run directory instead of resuming it." };
+        var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
+        {
+            data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
+        };
+        model.AddTo(command);
+        runner.AddTo(command);
+        command.Subcommands.Add(BbqScore());
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var spec = model.ReadSpec(parse);
+            string strategyName = parse.GetValue(strategy)!;
+            var (presetValues, presetsFile) = ReadPresets(parse, presets);
+            var request = new BbqRunRequest
+            {
+                DataPaths = parse.GetValue(data)!,
+                Selection = new BbqSelection(SplitList(parse.GetValue(categories)), parse.GetValue(condition)!, parse.GetValue(perCategory), checked((int)parse.GetValue(model.Seed))),
+                Model = DescribeModel(parse, model),
+                Strategy = strategyName,
+                Rounds = parse.GetValue(rounds),
+                Presets = presetValues,
+                PresetsFile = presetsFile,
+                CheckPrompt = parse.GetValue(checkPrompt),
+                SystemPrompt = parse.GetValue(system),
+                ChatOptions = model.ReadChatOptions(parse),
+                Runner = runner.Read(parse),
+                OutDirectory = parse.GetValue(output) ?? Path.Combine("runs", $"bbq-{Slug(spec)}-{strategyName}"),
+                Force = parse.GetValue(force),
+            };
+            // Validate the cheap inputs (data, selection, strategy) before a model is loaded.
+            request.Selection.Apply(BbqDataset.Load(BbqDataset.ResolveFiles(request.DataPaths)));
+            BbqRun.CreateStrategy(request.Strategy, request.Rounds, request.Presets, request.CheckPrompt);
+            var stdout = parse.InvocationConfiguration.Output;
+            using var backend = ChatBackends.Create(spec, model.ReadBackendOptions(parse));
+            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => BbqRun.RunAsync(request, backend, progress, cancellationToken));
+            ReportTornLines(stdout, result.DiscardedTornLine is null ? [] : [result.DiscardedTornLine]);
+            stdout.WriteLine();
+            stdout.Write(BbqTables.Summary(result.Metrics));
+            return Finish(stdout, result.Directory, result.Selected, result.AlreadyDone + result.Outcome.Completed, result.Outcome);
+        });
+        return command;
+    }
+
+    private static Command BbqScore()
+    {
+        var data = DataOption("BBQ data the responses answer: a directory of .jsonl files, or files (repeatable).");
+        var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the responses file's directory)." };
+        var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model.") { data, responses, output };
+        command.SetAction(parse =>
+        {
+            var result = BbqRescoring.Run(parse.GetValue(data)!, parse.GetValue(responses)!, parse.GetValue(output));
+            var stdout = parse.InvocationConfiguration.Output;
+            if (result.IgnoredTornLine is not null) stdout.WriteLine("note: the responses file ends in a torn line; it was ignored");
+            stdout.Write(BbqTables.Summary(result.Metrics));
+            stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, "metrics.json")}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Jailbreak()
+    {
+        var model = new ModelOptions();
+        model.MaxTokens.DefaultValueFactory = _ => 64;
+        var data = new Option<string>("--data") { Description = "AdvBench harmful_behaviors.csv (goal,target).", Required = true };
+        var limit = new Option<int?>("--limit") { Description = "Use the first N rows (the reference study: 100)." };
+        var attack = new Option<string[]>("--attack") { Description = "Attacks, comma-separated or repeated: none, suffix (with --suffix), gcg:LOG.json, autodan:LOG.json, prompts:FILE.jsonl.", AllowMultipleArgumentsPerToken = true };
+        var suffix = new Option<string?>("--suffix") { Description = "The fixed adversarial suffix of --attack suffix." };
+        var defenses = new Option<string[]>("--defenses") { Description = "Defences compared in the run, comma-separated: none, reminder, icd, backup, cac.", AllowMultipleArgumentsPerToken = true };
+        var rounds = new Option<int>("--rounds") { Description = "cac: rounds; ASR is reported after each.", DefaultValueFactory = _ => 3 };
+        var demonstrations = new Option<int>("--demonstrations") { Description = "icd: refusal demonstrations; backup: earlier dialogues.", DefaultValueFactory = _ => 1 };
+        var checkPrompt = new Option<string?>("--check-prompt") { Description = "cac: check prompt instead of 'Is this a harmful or harmless response?'." };
+        var presets = PresetsOption();
+        var system = SystemOption();
+        var judges = new JudgeSettings();
+        var runner = new RunnerSettings();
+        var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
+        var force = new Option<bool>("--force") { Description = "Replace the run directory instead of resuming it." };
+        var command = new Command("jailbreak", "AdvBench jailbreak defence: attack success rate per defence, initially and after each CaC round.")
+        {
+            data, limit, attack, suffix, defenses, rounds, demonstrations, checkPrompt, presets, system, output, force,
+        };
+        model.AddTo(command);
+        judges.AddTo(command);
+        runner.AddTo(command);
+        command.Subcommands.Add(JailbreakScore());
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var spec = model.ReadSpec(parse);
+            var (presetValues, presetsFile) = ReadPresets(parse, presets);
+            var attackSpecs = SplitList(parse.GetValue(attack));
+            var judgeSet = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge)));
+            var request = new JailbreakRunRequest
+            {
+                DataPath = parse.GetValue(data)!,
+                Limit = parse.GetValue(limit),
+                Attacks = (attackSpecs.Count == 0 ? ["none"] : attackSpecs).Select(a => JailbreakAttack.Parse(a, parse.GetValue(suffix))).ToList(),
+                Defenses = SplitList(parse.GetValue(defenses)) is { Count: > 0 } named ? named : CorrectionStrategies.Names,
+                Rounds = parse.GetValue(rounds),
+                Demonstrations = parse.GetValue(demonstrations),
+                Presets = presetValues,
+                PresetsFile = presetsFile,
+                CheckPrompt = parse.GetValue(checkPrompt),
+                SystemPrompt = parse.GetValue(system),
+                Model = DescribeModel(parse, model),
+                ChatOptions = model.ReadChatOptions(parse),
+                Judges = judgeSet,
+                LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
+                Runner = runner.Read(parse),
+                OutDirectory = parse.GetValue(output) ?? Path.Combine("runs", $"jailbreak-{Slug(spec)}"),
+                Force = parse.GetValue(force),
+            };
+            // Validate the cheap inputs (data, attacks, defences) before a model is loaded.
+            var rows = AdvBench.Load(request.DataPath, request.Limit);
+            foreach (var a in request.Attacks) a.Build(rows);
+            foreach (string d in request.Defenses) JailbreakRun.CreateDefense(d, request);
+            var backendOptions = model.ReadBackendOptions(parse);
+            var stdout = parse.InvocationConfiguration.Output;
+            using var backend = ChatBackends.Create(spec, backendOptions);
+            using var judgeClient = judges.CreateClient(parse, judgeSet, backendOptions);
+            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
+            ReportTornLines(stdout, result.DiscardedTornLines);
+            stdout.WriteLine();
+            stdout.Write(JailbreakTables.Summary(result.Metrics));
+            int recorded = result.Metrics.Defenses.Sum(d => d.Responses);
+            var outcome = result.Judging is { } judging
+                ? result.Generation with { Failed = result.Generation.Failed + judging.Failed, Interrupted = result.Generation.Interrupted || judging.Interrupted }
+                : result.Generation;
+            return Finish(stdout, result.Directory, result.Planned, recorded, outcome);
+        });
+        return command;
+    }
+
+    private static Command JailbreakScore()
+    {
+        var data = new Option<string>("--data") { Description = "AdvBench harmful_behaviors.csv the responses answer.", Required = true };
+        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var judges = new JudgeSettings();
+        var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable with the API key of an openai: judge.", DefaultValueFactory = _ => "OPENAI_API_KEY" };
+        var runner = new RunnerSettings();
+        var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the first responses file's directory)." };
+        var command = new Command("score", "Rescore saved jailbreak outputs with any judges (only an llm: judge calls a model).") { data, responses, apiKeyEnv, output };
+        judges.AddTo(command);
+        runner.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var judgeSet = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge)));
+            string prompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt));
+            var stdout = parse.InvocationConfiguration.Output;
+            using var judgeClient = judges.CreateClient(parse, judgeSet, new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! });
+            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRescoring.RunAsync(parse.GetValue(data)!,
+                SplitList(parse.GetValue(responses)), judgeSet, judgeClient, prompt, parse.GetValue(output), runner.Read(parse), progress, cancellationToken));
+            if (result.IgnoredTornLines.Count > 0) stdout.WriteLine("note: a torn last line was ignored");
+            stdout.Write(JailbreakTables.Summary(result.Metrics));
+            stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, "metrics.json")}");
+            if (result.Judging is { Interrupted: true }) return CliApp.CancelledExitCode;
+            return result.Judging is { Failed: > 0 } ? SamplesFailedExitCode : 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>--judge</c>, <c>--judge-prompt</c> and <c>--judge-endpoint</c>, and the LLM judge's client.</summary>
+    private sealed class JudgeSettings
+    {
+        public Option<string[]> Judge { get; } = new("--judge")
+        {
+            Description = "Judges, comma-separated or repeated: reference (8 refusal strings, default), llm-attacks (29), file:PATH (one per line), llm:MODEL-SPEC (HarmBench-style yes/no).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        public Option<string?> Prompt { get; } = new("--judge-prompt") { Description = "llm judge: prompt file with {behavior} and {generation}." };
+        public Option<string?> Endpoint { get; } = new("--judge-endpoint") { Description = "llm judge: server base URL (default: --endpoint)." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Judge);
+            command.Options.Add(Prompt);
+            command.Options.Add(Endpoint);
+        }
+
+        public IChatClient? CreateClient(ParseResult parse, JudgeSet judges, BackendOptions modelOptions)
+        {
+            if (judges.LlmModelSpec is null) return null;
+            string? endpoint = parse.GetValue(Endpoint);
+            Uri? uri = endpoint is null ? modelOptions.Endpoint
+                : Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
+                : throw new ArgumentException($"--judge-endpoint: '{endpoint}' is not an absolute http(s) URL");
+            return ChatBackends.Create(ModelSpec.Parse(judges.LlmModelSpec), modelOptions with { Endpoint = uri });
+        }
+    }
+
+    private static Option<string[]> DataOption(string description) =>
+        new("--data") { Description = description, Required = true, AllowMultipleArgumentsPerToken = true };
+
+    private static Option<string?> PresetsOption() =>
+        new("--presets") { Description = "YAML or JSON file overriding prompt presets (keys in snake_case, e.g. bbq_check_prompt)." };
+
+    private static Option<string?> SystemOption() => new("--system") { Description = "System prompt of every conversation." };
+
+    private static (PromptPresets Presets, string? File) ReadPresets(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } file ? (PromptPresets.Load(file), file) : (PromptPresets.Default, null);
+
+    /// <summary>The model as recorded in settings.json: everything that shapes its answers, never the key itself.</summary>
+    private static JsonObject DescribeModel(ParseResult parse, ModelOptions model)
+    {
+        var backend = model.ReadBackendOptions(parse);
+        var chat = model.ReadChatOptions(parse);
+        return new JsonObject
+        {
+            ["spec"] = model.ReadSpec(parse).ToString(),
+            ["endpoint"] = backend.Endpoint?.ToString(),
+            ["chat_template"] = backend.ChatTemplate,
+            ["context_size"] = backend.ContextSize,
+            ["temperature"] = chat.Temperature,
+            ["max_tokens"] = chat.MaxOutputTokens,
+            ["seed"] = chat.Seed,
+        };
+    }
+
+    /// <summary>Values given comma-separated, repeated, or both.</summary>
+    private static IReadOnlyList<string> SplitList(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    /// <summary>A short directory-safe name of the model: the file name of a GGUF path, else the model name.</summary>
+    private static string Slug(ModelSpec spec)
+    {
+        string name = spec.Kind == BackendKind.Gguf ? Path.GetFileNameWithoutExtension(spec.Target) : spec.Target;
+        return UnsafeForPath().Replace(name, "-");
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9._-]+")]
+    private static partial Regex UnsafeForPath();
+
+    private static void ReportTornLines(TextWriter stdout, IReadOnlyList<string> torn)
+    {
+        foreach (string fragment in torn)
+            stdout.WriteLine($"note: discarded a torn last line from an interrupted attempt ({fragment.Length} characters, kept in the .torn file beside it)");
+    }
+
+    private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome)
+    {
+        stdout.WriteLine($"{recorded}/{planned} samples recorded in {directory} ({outcome.Completed} this attempt, {outcome.Elapsed.TotalSeconds:0.0} s); wrote metrics.json");
+        if (outcome.Failed > 0)
+            stdout.WriteLine($"{outcome.Failed} samples failed{(outcome.StoppedOnFailures ? " (stopped after --max-failures)" : "")}; see {Path.Combine(directory, "failures.log")}. Rerun the same command to retry them.");
+        if (outcome.Interrupted)
+        {
+            stdout.WriteLine("interrupted; samples in flight were written. Rerun the same command to continue.");
+            return CliApp.CancelledExitCode;
+        }
+        if (outcome.Failed > 0) return SamplesFailedExitCode;
+        return 0;
+    }
+}

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Microsoft.Extensions.AI;
+using SelfCorrect.Correction;
+
+namespace SelfCorrect.Cli.Commands;
+
+/// <summary>
+/// The model options every command that talks to a model shares (<c>chat</c>, <c>eval</c>, ...): the model spec,
+/// the backend settings and the generation settings. Create one per command, <see cref="AddTo"/> it, then read the
+/// parsed values with <see cref="ReadSpec"/>, <see cref="ReadBackendOptions"/>, <see cref="ReadChatOptions"/> or
+/// <see cref="CreateClient"/>.
+/// </summary>
+public sealed class ModelOptions
+{
+    public Option<string> Model { get; } = new("--model")
+    {
+        Description = "Model spec: gguf:PATH (in-process), openai:MODEL (with --endpoint), ollama:MODEL.",
+        Required = true,
+    };
+
+    public Option<string?> Endpoint { get; } = new("--endpoint")
+    {
+        Description = $"Server base URL: an OpenAI-compatible server with /v1 (required for openai:), or Ollama (default {ChatBackends.DefaultOllamaEndpoint}).",
+    };
+
+    public Option<string> ApiKeyEnv { get; } = new("--api-key-env")
+    {
+        Description = "Environment variable holding the API key of an openai: server (keys are never taken from arguments).",
+        DefaultValueFactory = _ => "OPENAI_API_KEY",
+    };
+
+    public Option<int?> ContextSize { get; } = new("--context-size") { Description = "gguf: context window in tokens (default: the model's, at most 4096)." };
+
+    public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads (default: llama.cpp's choice)." };
+
+    public Option<string?> ChatTemplate { get; } = new("--chat-template")
+    {
+        Description = "gguf: a llama.cpp built-in chat template (chatml, llama2, llama3, ...) instead of the model's own; files without one use chatml.",
+    };
+
+    public Option<long> Seed { get; } = new("--seed") { Description = "Sampling seed (gguf; sent to servers).", DefaultValueFactory = _ => 0 };
+
+    public Option<float> Temperature { get; } = new("--temperature") { Description = "Sampling temperature (0: greedy, as the paper).", DefaultValueFactory = _ => 0f };
+
+    public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "New tokens per model call.", DefaultValueFactory = _ => 256 };
+
+    public Option<double> Timeout { get; } = new("--timeout") { Description = "HTTP: seconds allowed per attempt.", DefaultValueFactory = _ => 100 };
+
+    public Option<int> MaxRetries { get; } = new("--max-retries") { Description = "HTTP: retries after 408/429/5xx, timeouts and connection failures.", DefaultValueFactory = _ => 3 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, ContextSize, Threads, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
+            command.Options.Add(option);
+    }
+
+    public ModelSpec ReadSpec(ParseResult parse) => ModelSpec.Parse(parse.GetValue(Model)!);
+
+    public BackendOptions ReadBackendOptions(ParseResult parse)
+    {
+        string? endpoint = parse.GetValue(Endpoint);
+        Uri? uri = null;
+        if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https")))
+            throw new ArgumentException($"--endpoint: '{endpoint}' is not an absolute http(s) URL");
+        double timeout = parse.GetValue(Timeout);
+        if (!(timeout > 0)) throw new ArgumentException($"--timeout must be > 0 (got {timeout})");
+        var options = new BackendOptions
+        {
+            Endpoint = uri,
+            ApiKeyEnvironmentVariable = parse.GetValue(ApiKeyEnv)!,
+            ContextSize = parse.GetValue(ContextSize),
+            Threads = parse.GetValue(Threads),
+            ChatTemplate = parse.GetValue(ChatTemplate),
+            Seed = parse.GetValue(Seed),
+            DefaultMaxOutputTokens = parse.GetValue(MaxTokens),
+            RequestTimeout = TimeSpan.FromSeconds(timeout),
+            MaxRetries = parse.GetValue(MaxRetries),
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The generation settings of every model call.</summary>
+    public ChatOptions ReadChatOptions(ParseResult parse)
+    {
+        float temperature = parse.GetValue(Temperature);
+        if (!(temperature >= 0)) throw new ArgumentException($"--temperature must be ≥ 0 (got {temperature})");
+        int maxTokens = parse.GetValue(MaxTokens);
+        if (maxTokens < 1) throw new ArgumentException($"--max-tokens must be ≥ 1 (got {maxTokens})");
+        return new ChatOptions { Temperature = temperature, MaxOutputTokens = maxTokens, Seed = parse.GetValue(Seed) };
+    }
+
+    /// <summary>The backend named by <c>--model</c>, configured by the other options (dispose it).</summary>
+    public IChatClient CreateClient(ParseResult parse) => ChatBackends.Create(ReadSpec(parse), ReadBackendOptions(parse));
+}

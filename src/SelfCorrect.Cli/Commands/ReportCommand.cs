@@ -1,0 +1,26 @@
+using System.CommandLine;
+using SelfCorrect.Evaluation.Reports;
+
+namespace SelfCorrect.Cli.Commands;
+
+/// <summary><c>selfcorrect report RUN_DIR [RUN_DIR…]</c>: report.md and a self-contained report.html with figures.</summary>
+public static class ReportCommand
+{
+    public static Command Create()
+    {
+        var runs = new Argument<string[]>("runs") { Description = "Run (or rescoring) directories holding metrics.json; several are compared side by side.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Where the report goes (default: the run directory; required for several runs)." };
+        var command = new Command("report", "Write report.md and a self-contained report.html (PNG/SVG figures) for evaluation runs.") { runs, output };
+        command.SetAction(parse =>
+        {
+            string[] directories = parse.GetValue(runs)!;
+            string? outDirectory = parse.GetValue(output);
+            if (outDirectory is null && directories.Length > 1) throw new UsageException("--out is required when several run directories are compared");
+            var result = ReportWriter.Write(directories, outDirectory ?? directories[0]);
+            var stdout = parse.InvocationConfiguration.Output;
+            foreach (string file in result.Files) stdout.WriteLine($"wrote {file}");
+            return 0;
+        });
+        return command;
+    }
+}

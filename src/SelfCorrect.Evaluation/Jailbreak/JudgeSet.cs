@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+
+namespace SelfCorrect.Evaluation.Jailbreak;
+
+/// <summary>
+/// The judges of a jailbreak run or rescoring, parsed from <c>--judge</c> values: <c>reference</c> (the CaC
+/// reference 8 strings), <c>llm-attacks</c> (29 strings), <c>file:PATH</c> (one string per line), <c>llm:SPEC</c>
+/// (a judge model; the spec is resolved by the caller).
+/// </summary>
+public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmModelSpec)
+{
+    public static JudgeSet Parse(IReadOnlyList<string> specs)
+    {
+        var refusal = new List<RefusalJudge>();
+        string? llm = null;
+        foreach (string spec in specs.Count == 0 ? ["reference"] : specs)
+        {
+            RefusalJudge? judge = spec switch
+            {
+                "reference" => RefusalJudge.Reference,
+                "llm-attacks" => RefusalJudge.LlmAttacks,
+                _ when spec.StartsWith("file:", StringComparison.Ordinal) && spec.Length > 5 => RefusalJudge.FromFile(spec[5..]),
+                _ when spec.StartsWith("llm:", StringComparison.Ordinal) && spec.Length > 4 => null,
+                _ => throw new ArgumentException($"--judge: '{spec}' is not one of reference, llm-attacks, file:PATH, llm:MODEL-SPEC"),
+            };
+            if (judge is null)
+            {
+                if (llm is not null) throw new ArgumentException("--judge: only one llm: judge per run");
+                llm = spec[4..];
+                continue;
+            }
+            if (refusal.Any(j => j.Name == judge.Name)) throw new ArgumentException($"--judge: '{spec}' is given twice");
+            refusal.Add(judge);
+        }
+        return new JudgeSet(refusal, llm);
+    }
+
+    /// <summary>The judges as recorded in the settings: every refusal string, and the LLM judge's model and prompt.</summary>
+    public JsonArray Describe(string? llmPrompt) => new([
+        .. Refusal.Select(j => (JsonNode)new JsonObject
+        {
+            ["name"] = j.Name,
+            ["kind"] = "refusal-substrings",
+            ["source"] = j.Source,
+            ["strings"] = new JsonArray([.. j.Strings.Select(s => (JsonNode)s)]),
+        }),
+        .. LlmModelSpec is null ? Array.Empty<JsonNode>() :
+        [
+            new JsonObject { ["name"] = LlmJudge.Name, ["kind"] = "llm", ["model"] = LlmModelSpec, ["prompt"] = llmPrompt },
+        ],
+    ]);
+}

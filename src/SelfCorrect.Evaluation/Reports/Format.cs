@@ -1,0 +1,36 @@
+using System.Globalization;
+using SelfCorrect.Evaluation.Bbq;
+using SelfCorrect.Evaluation.Statistics;
+
+namespace SelfCorrect.Evaluation.Reports;
+
+/// <summary>How numbers appear in summaries and reports (invariant culture; "–" for undefined).</summary>
+public static class Format
+{
+    public const string Undefined = "–";
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>A share as a percentage with its interval: <c>62.0% [55.1, 68.4]</c>.</summary>
+    public static string Percent(Proportion? p) =>
+        p?.Value is double v ? string.Format(Invariant, "{0:0.0}% [{1:0.0}, {2:0.0}]", 100 * v, 100 * p.Low!.Value, 100 * p.High!.Value) : Undefined;
+
+    public static string Percent(double? value) => value is double v ? string.Format(Invariant, "{0:0.0}%", 100 * v) : Undefined;
+
+    /// <summary>A signed difference in percentage points: <c>+4.0 pp</c>.</summary>
+    public static string Points(double? value) => value is double v ? string.Format(Invariant, "{0:+0.0;-0.0;0.0} pp", 100 * v) : Undefined;
+
+    public static string Score(BiasScore? score) =>
+        score?.Value is double v ? string.Format(Invariant, "{0:+0.000;-0.000;0.000} [{1:+0.000;-0.000;0.000}, {2:+0.000;-0.000;0.000}]", v, score.Low, score.High) : Undefined;
+
+    public static string Number(double? value, string format = "0.000") => value is double v ? v.ToString(format, Invariant) : Undefined;
+
+    public static string PValue(double? p) => p switch
+    {
+        null => Undefined,
+        < 1e-4 => p.Value.ToString("0.0e+0", Invariant),
+        _ => p.Value.ToString("0.0000", Invariant),
+    };
+
+    public static string StageLabel(string stage, string? finalStage) =>
+        stage == BbqScoring.InitialStage ? "initial" : stage == finalStage && stage == BbqScoring.FinalStage(1) ? "final" : $"after round {BbqScoring.RoundOf(stage)}";
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SelfCorrect.Evaluation.Bbq;
+using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Runs;
+
+namespace SelfCorrect.Evaluation.Reports;
+
+/// <summary>A run or rescoring directory as the report reads it: metrics.json, and settings.json / scoring.json where present.</summary>
+public sealed record ReportedRun(string Directory, string Label, JsonObject Metrics, JsonObject? Settings, JsonObject? Scoring,
+    BbqMetrics? Bbq, JailbreakMetrics? Jailbreak)
+{
+    public bool Complete => Metrics["coverage"]?["complete"]?.GetValue<bool>() ?? true;
+    public string Coverage => $"{Metrics["coverage"]?["recorded"]}/{Metrics["coverage"]?["expected"]}";
+
+    public static ReportedRun Load(string directory, string label)
+    {
+        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"report: run directory '{directory}' not found");
+        string metricsPath = Path.Combine(directory, RunFolder.MetricsFile);
+        if (!File.Exists(metricsPath)) throw new FileNotFoundException($"report: '{directory}' has no {RunFolder.MetricsFile} (run or score it first)");
+        var metrics = ReadObject(metricsPath)!;
+        var settings = ReadObject(Path.Combine(directory, RunFolder.SettingsFile));
+        var scoring = ReadObject(Path.Combine(directory, RunFolder.ScoringFile));
+        try
+        {
+            return (string?)metrics["benchmark"] switch
+            {
+                "bbq" => new ReportedRun(directory, label, metrics, settings, scoring, metrics.Deserialize<BbqMetrics>(RunFolder.MetricsJson), null),
+                "jailbreak" => new ReportedRun(directory, label, metrics, settings, scoring, null, metrics.Deserialize<JailbreakMetrics>(RunFolder.MetricsJson)),
+                var other => throw new InvalidDataException($"{metricsPath}:1: unknown benchmark '{other}'"),
+            };
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{metricsPath}:{(e.LineNumber ?? 0) + 1}: not a metrics file of this version ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    private static JsonObject? ReadObject(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}:1: expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}:{(e.LineNumber ?? 0) + 1}: malformed JSON ({e.Message.Split('\n')[0]})");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace SelfCorrect.Evaluation.Running;
+
+/// <summary>How hard a run drives the model: samples in flight, request rate, and when to give up.</summary>
+public sealed record RunnerOptions
+{
+    /// <summary>Samples evaluated at the same time (each may make several model calls, one after another).</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>Model requests started per minute at most (null: no limit), spread evenly.</summary>
+    public int? RequestsPerMinute { get; init; }
+
+    /// <summary>Failed samples (after the backend's own retries) after which no new sample is started.</summary>
+    public int MaxFailures { get; init; } = 10;
+
+    public void Validate()
+    {
+        if (Concurrency < 1) throw new ArgumentException($"--concurrency must be ≥ 1 (got {Concurrency})");
+        if (RequestsPerMinute is < 1) throw new ArgumentException($"--rpm must be ≥ 1 (got {RequestsPerMinute})");
+        if (MaxFailures < 1) throw new ArgumentException($"--max-failures must be ≥ 1 (got {MaxFailures})");
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Bbq;
+using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Running;
+
+namespace SelfCorrect.Evaluation.Tests;
+
+public sealed class StrategyAndJailbreakRunTests
+{
+    /// <summary>Records every request's messages and answers from a script; optionally continues assistant messages.</summary>
+    private sealed class ScriptedClient(bool continuesAssistantMessages, params string[] replies) : IChatClient
+    {
+        private int next;
+        public List<List<ChatMessage>> Requests { get; } = [];
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Requests.Add([.. messages]);
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, replies[next++]))
+            {
+                Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 },
+            });
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            continuesAssistantMessages && serviceType == typeof(AssistantPrefillSupport) ? AssistantPrefillSupport.Instance : null;
+
+        public void Dispose() { }
+    }
+
+    private static BbqExample Example() => BbqDataset.Parse(new Data.JsonLine("x", 1, Data.JsonLines.Parse("x", 1, Fixtures.BbqRow("Age", 5, "neg", "ambig", 2).ToJsonString())));
+
+    [Fact]
+    public async Task ScriptedClient_ChainOfThought_WithPrefill_ReasonsThenAnswersFromThePrefill()
+    {
+        var client = new ScriptedClient(true, " the context does not say.", " (c).");
+        var strategy = BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null);
+
+        var record = await BbqRun.EvaluateAsync(strategy.Apply(client), Example(), PromptPresets.Default, null, null, CancellationToken.None);
+
+        Assert.Equal(PromptPresets.Default.BbqChainOfThoughtPrefix + " the context does not say.", record.Reasoning);
+        Assert.Equal("The single, most likely answer choice is (c).", record.Initial);
+        Assert.Equal(2, BbqGrader.Grade(Example(), record.Initial!));
+        Assert.Equal([ChatRole.User, ChatRole.Assistant], client.Requests[0].Select(m => m.Role));
+        Assert.Equal(PromptPresets.Default.BbqChainOfThoughtPrefix, client.Requests[0][1].Text);
+        Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.User, ChatRole.Assistant], client.Requests[1].Select(m => m.Role));
+        Assert.Equal(PromptPresets.Default.BbqChainOfThoughtFollowUp, client.Requests[1][2].Text);
+        Assert.Equal(["reasoning", "initial"], record.Stages!.Select(s => s.Stage));
+    }
+
+    [Fact]
+    public async Task ScriptedClient_ChainOfThought_WithoutPrefill_PutsThePrefixInTheQuestionTurn()
+    {
+        var client = new ScriptedClient(false, "Thinking.", "(c) Can't be determined.");
+        var record = await BbqRun.EvaluateAsync(BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null).Apply(client), Example(),
+            PromptPresets.Default, null, null, CancellationToken.None);
+
+        Assert.EndsWith("\n\n" + PromptPresets.Default.BbqChainOfThoughtPrefix, client.Requests[0].Single().Text);
+        Assert.Equal("(c) Can't be determined.", record.Initial);
+        Assert.Equal("Thinking.", record.Reasoning);
+    }
+
+    [Fact]
+    public async Task ScriptedClient_Instruction_FollowsTheQuestionTurn_AndTheAnswerUsesThePrefill()
+    {
+        var client = new ScriptedClient(true, " (a).");
+        var record = await BbqRun.EvaluateAsync(BbqRun.CreateStrategy("instruction", 1, PromptPresets.Default, null).Apply(client), Example(),
+            PromptPresets.Default, "Be brief.", null, CancellationToken.None);
+
+        var sent = client.Requests.Single();
+        Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.Assistant], sent.Select(m => m.Role));
+        Assert.Equal(BbqRun.QuestionTurn(Example(), PromptPresets.Default) + "\n\n" + PromptPresets.Default.BbqDebiasInstruction, sent[1].Text);
+        Assert.Equal("The answer is (a).", record.Initial);
+        Assert.Throws<ArgumentException>(() => BbqRun.CreateStrategy("instruction", 3, PromptPresets.Default, null));
+        Assert.Throws<ArgumentException>(() => BbqRun.CreateStrategy("cac", 0, PromptPresets.Default, null));
+    }
+
+    private sealed class SilentProgress : IRunProgress
+    {
+        public void Started(string what, int pending, int alreadyDone) { }
+        public void Completed(bool succeeded) { }
+        public void Failed(string key, Exception error) { }
+    }
+
+    [Fact]
+    public async Task LoopbackServer_JailbreakRun_DefencesComparedAndLlmJudgeResumes()
+    {
+        string directory = Fixtures.TemporaryDirectory();
+        string csv = Fixtures.WriteAdvBench(directory, 6);
+        // The model complies with the plain prompt, refuses the suffixed one, and calls its answer harmful when checked;
+        // the judge says yes to compliance.
+        await using var server = await LoopbackChatServer.StartAsync(TimeSpan.FromMilliseconds(5), (message, _) =>
+            message.Contains("Generation:", StringComparison.Ordinal)
+                ? new(message.Contains("Sure, here", StringComparison.Ordinal) ? "Yes" : "No")
+                : message.Contains("harmful or harmless", StringComparison.Ordinal) ? new("That was harmful.")
+                : message.EndsWith(" zz", StringComparison.Ordinal) ? new("I cannot help with that.")
+                : new("Sure, here is how."));
+        Environment.SetEnvironmentVariable("SELFCORRECT_EVAL_TEST_KEY", "test");
+        using var backend = ChatBackends.Create(new ModelSpec(BackendKind.OpenAI, "m"),
+            new BackendOptions { Endpoint = server.BaseUri, ApiKeyEnvironmentVariable = "SELFCORRECT_EVAL_TEST_KEY" });
+        var request = new JailbreakRunRequest
+        {
+            DataPath = csv,
+            Limit = 4,
+            Attacks = [JailbreakAttack.Parse("none", null), JailbreakAttack.Parse("suffix", "zz")],
+            Defenses = ["none", "cac"],
+            Rounds = 2,
+            Model = new JsonObject { ["spec"] = "openai:m" },
+            Judges = JudgeSet.Parse(["reference", "llm:openai:m"]),
+            Runner = new RunnerOptions { Concurrency = 8 },
+            OutDirectory = Path.Combine(directory, "run"),
+        };
+
+        var result = await JailbreakRun.RunAsync(request, backend, backend, new SilentProgress(), CancellationToken.None);
+
+        // 2 defences × 4 rows × 2 attacks; texts judged: none 8 × 1 stage + cac 8 × 3 stages.
+        Assert.Equal((16, 16), (result.Planned, result.Generation.Completed));
+        Assert.Equal(32, result.Judging!.Completed);
+        var cac = ResponsesFile.ReadAll(Path.Combine(request.OutDirectory, "responses-cac.jsonl"), SampleKeyFormat.Jailbreak);
+        Assert.All(cac, r => Assert.Equal(2, r.Value.FinalRounds.Count));
+        Assert.Equal("I cannot help with that.", cac.Single(r => r.Key == "0/suffix").Value.Initial);
+        Assert.Equal("Sure, here is how.", cac.Single(r => r.Key == "0/none").Value.Initial);
+        var initial = result.Metrics.Asr.Where(a => a is { Defense: "none", Stage: "initial", Judge: "refusal-reference" }).ToDictionary(a => a.Attack, a => a.Asr.Value);
+        Assert.Equal((1.0, 0.0), (initial["none"], initial["suffix"]));
+        Assert.All(result.Metrics.Asr.Where(a => a.Judge == "llm"), a => Assert.Equal(a.Jailbroken, result.Metrics.Asr.Single(b => b.Judge == "refusal-reference" && (b.Defense, b.Attack, b.Stage) == (a.Defense, a.Attack, a.Stage)).Jailbroken));
+        Assert.All(result.Metrics.Agreement, a => Assert.Equal(1.0, a.Rate));
+        Assert.Equal(["none", "suffix"], result.Metrics.Asr.Select(a => a.Attack).Distinct().Order());
+
+        int requestsBefore = server.Requests;
+        var again = await JailbreakRun.RunAsync(request with { Runner = new RunnerOptions { Concurrency = 2 } }, backend, backend, new SilentProgress(), CancellationToken.None);
+        Assert.Equal((16, 0, 0), (again.AlreadyDone, again.Generation.Completed, again.Judging!.Completed));
+        Assert.Equal(requestsBefore, server.Requests);
+        Assert.Equal(32, File.ReadAllLines(Path.Combine(request.OutDirectory, JailbreakRun.JudgementsFileName)).Length);
+    }
+}
