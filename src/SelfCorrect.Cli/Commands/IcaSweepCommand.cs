@@ -56,7 +56,7 @@ public static class IcaSweepCommand
             var summary = new SweepSummary(plan, outcome.Observations, baselines);
             int trainedNow = outcome.Trainings.Count(t => t.Status is SweepRunStatus.Trained or SweepRunStatus.Resumed);
             string information = string.Create(CultureInfo.InvariantCulture,
-                $"this invocation: {clock.Elapsed.TotalSeconds:0} s wall time before writing the report, {trainedNow} of {plan.Trainings.Count} trainings trained or resumed (the rest finished earlier), {parallelRuns} at a time with {threadsPerRun} libtorch thread(s) each, on {Environment.ProcessorCount} cores");
+                $"this invocation: {clock.Elapsed.TotalSeconds:0} s wall time before writing the report, {trainedNow} of {plan.Trainings.Count} trainings trained or resumed (the rest finished earlier), {parallelRuns} at a time with {threadsPerRun} libtorch thread(s) each, on {Environment.ProcessorCount} cores; training logs record {outcome.Trainings.Sum(t => t.TrainingSeconds):0} s of training in all sessions together");
             var figures = SweepReport.Write(summary, outcome.Trainings, information);
 
             stdout.WriteLine();

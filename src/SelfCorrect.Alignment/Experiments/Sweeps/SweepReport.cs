@@ -28,17 +28,26 @@ public static class SweepReport
                         .SelectMany(name => Enumerable.Range(1, axis.PrefixCount)
                             .Select(k => summary.Find(axis, name, task, p, k))
                             .OfType<SweepCell>()
-                            .Select(c => new ErrorPoint(name, c.Metric, c.K, c.Summary.Mean, c.Summary.Low, c.Summary.High, c.Summary.Seeds)))
+                            .Select(c => new ErrorPoint(name, c.Metric, c.K, c.Summary.Mean, BandLow(c), BandHigh(c), c.Summary.Seeds)))
                         .ToList();
                     string noise = axis.NoiseLevels.Count > 1 ? string.Create(Invariant, $"_p{p}") : "";
                     string path = Path.Combine(directory, $"{axis.Name}_{task}{noise}");
-                    string title = string.Create(Invariant, $"{axis.Title}: {task} task{(p > 0 || axis.NoiseLevels.Count > 1 ? $", reward noise p={p}" : "")}, {summary.Plan.Seeds} seed(s)");
+                    string band = summary.Plan.Seeds > 1 ? $"band: range over {summary.Plan.Seeds} seeds" : "band: 95% interval over contexts";
+                    string title = string.Create(Invariant, $"{axis.Title}: {axis.TaskLabel(task)}{(p > 0 || axis.NoiseLevels.Count > 1 ? $", reward noise p={p}" : "")} ({band})");
                     ErrorReport.SavePlot(points, axis.Metric.Name, axis.Metric.Label, title, path);
                     figures.Add(path);
                 }
         AtomicFile.WriteAllText(Path.Combine(directory, ReportFile), Markdown(summary, trainings, runInformation));
         return figures;
     }
+
+    /// <summary>
+    /// The figures' band: the range over seeds (a Student-t interval from three seeds, when one seed has not left the
+    /// loss plateau, spans more than the metric's range and hides the curves); one seed or the baseline: over contexts.
+    /// </summary>
+    private static double BandLow(SweepCell c) => c.Summary.Seeds > 1 && c.Configuration != SweepSummary.BaselineName ? c.Summary.Values.Min() : c.Summary.Low;
+
+    private static double BandHigh(SweepCell c) => c.Summary.Seeds > 1 && c.Configuration != SweepSummary.BaselineName ? c.Summary.Values.Max() : c.Summary.High;
 
     /// <summary>The console summary: per axis, configuration × (task, noise, k) as "mean ± half-width".</summary>
     public static string FormatTable(SweepSummary summary)
@@ -97,6 +106,7 @@ public static class SweepReport
             "the components on the training task and use the transfer columns to see what the learned procedure does elsewhere. " +
             "A cell is the mean over seeds of each run's mean error over the contexts, ± the half-width of a 95% Student-t interval " +
             "across seeds; with one seed, and for the MeanResponse baseline, [low, high] is a 95% bootstrap interval over contexts. " +
+            "In the figures the band around a configuration's curve spans its seeds, lowest to highest. " +
             "Evidence compares two configurations at the axis's decision k: the difference of their means against the seed spread " +
             "(root mean square of the two seed standard deviations), Welch's t-test, and whether every seed of one beats every seed " +
             "of the other. **Strong**: the seeds separate and p < 0.05; **weak**: the difference exceeds the seed spread but not that; " +
