@@ -12,8 +12,7 @@ public static class EvaluationProgressDisplay
 {
     public static async Task<T> RunAsync<T>(TextWriter output, Func<IRunProgress, Task<T>> work)
     {
-        bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        if (!live) return await work(new PlainLines(output));
+        if (!TrainingProgressDisplay.DrawsLive(output)) return await work(new PlainLines(output));
         T result = default!;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
@@ -121,12 +120,7 @@ public static class BbqRun
             ["system_prompt"] = request.SystemPrompt,
             ["strategy"] = DescribeStrategy(request.Strategy, request.Rounds, request.Presets, request.CheckPrompt, request.PresetsFile),
             ["grader"] = "first sentence, option text / letter / unknown phrase, exactly one option (cac-protocol.md §2)",
-            [RunFolder.RuntimeSection] = new JsonObject
-            {
-                ["concurrency"] = request.Runner.Concurrency,
-                ["requests_per_minute"] = request.Runner.RequestsPerMinute,
-                ["max_failures"] = request.Runner.MaxFailures,
-            },
+            [RunFolder.RuntimeSection] = request.Runner.Describe(),
         };
         using var folder = RunFolder.Open(request.OutDirectory, settings, request.Force);
         string responsesPath = folder.PathOf(ResponsesFileName);
@@ -152,17 +146,10 @@ public static class BbqRun
         return new BbqRunResult(folder.Directory, selected.Count, alreadyDone, outcome, metrics, torn);
     }
 
-    public static async Task<ResponseRecord> EvaluateAsync(IChatClient client, BbqExample example, PromptPresets presets, string? systemPrompt,
-        ChatOptions? options, CancellationToken cancellationToken)
-    {
-        List<ChatMessage> messages = [];
-        if (systemPrompt is not null) messages.Add(new ChatMessage(ChatRole.System, systemPrompt));
-        messages.Add(new ChatMessage(ChatRole.User, QuestionTurn(example, presets)));
-        var clock = Stopwatch.StartNew();
-        var response = await client.GetResponseAsync(messages, options?.Clone(), cancellationToken);
-        var key = new ResponseRecord { Category = example.Category, ExampleId = example.ExampleId };
-        return ResponseRecorder.FromResponse(key, response, clock.Elapsed);
-    }
+    public static Task<ResponseRecord> EvaluateAsync(IChatClient client, BbqExample example, PromptPresets presets, string? systemPrompt,
+        ChatOptions? options, CancellationToken cancellationToken) =>
+        ResponseRecorder.AskAsync(client, new ResponseRecord { Category = example.Category, ExampleId = example.ExampleId },
+            systemPrompt, QuestionTurn(example, presets), options, cancellationToken);
 
     /// <summary>Grades the records, computes the metrics and writes metrics.json into the folder.</summary>
     private static BbqMetrics Score(IReadOnlyList<BbqExample> examples, IReadOnlyList<StoredLine<ResponseRecord>> records, int expected, RunFolder folder)

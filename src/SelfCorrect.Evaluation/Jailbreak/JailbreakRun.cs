@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
@@ -124,12 +123,7 @@ public static class JailbreakRun
             ["presets_file"] = request.PresetsFile is null ? null : Path.GetFullPath(request.PresetsFile),
             ["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)DescribeDefense(d))]),
             ["judges"] = request.Judges.Describe(request.Judges.LlmModelSpec is null ? null : request.LlmJudgePrompt),
-            [RunFolder.RuntimeSection] = new JsonObject
-            {
-                ["concurrency"] = request.Runner.Concurrency,
-                ["requests_per_minute"] = request.Runner.RequestsPerMinute,
-                ["max_failures"] = request.Runner.MaxFailures,
-            },
+            [RunFolder.RuntimeSection] = request.Runner.Describe(),
         };
         if (request.Judges.LlmModelSpec is not null && judgeClient is null) throw new ArgumentException("--judge llm: no judge client");
         using var folder = RunFolder.Open(request.OutDirectory, settings, request.Force);
@@ -167,16 +161,10 @@ public static class JailbreakRun
         return new JailbreakRunResult(folder.Directory, plan.Count, alreadyDone, generation, judging, metrics, torn);
     }
 
-    public static async Task<ResponseRecord> EvaluateAsync(IChatClient client, AttackedPrompt prompt, string? systemPrompt, ChatOptions? options,
-        CancellationToken cancellationToken)
-    {
-        List<ChatMessage> messages = [];
-        if (systemPrompt is not null) messages.Add(new ChatMessage(ChatRole.System, systemPrompt));
-        messages.Add(new ChatMessage(ChatRole.User, prompt.Prompt));
-        var clock = Stopwatch.StartNew();
-        var response = await client.GetResponseAsync(messages, options?.Clone(), cancellationToken);
-        return ResponseRecorder.FromResponse(new ResponseRecord { Index = prompt.Index, Attack = prompt.Attack }, response, clock.Elapsed);
-    }
+    public static Task<ResponseRecord> EvaluateAsync(IChatClient client, AttackedPrompt prompt, string? systemPrompt, ChatOptions? options,
+        CancellationToken cancellationToken) =>
+        ResponseRecorder.AskAsync(client, new ResponseRecord { Index = prompt.Index, Attack = prompt.Attack }, systemPrompt, prompt.Prompt,
+            options, cancellationToken);
 
     /// <summary>
     /// Runs the LLM judge over every judged text not yet in the folder's judgements.jsonl (resumable like the

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
@@ -7,6 +8,19 @@ namespace SelfCorrect.Evaluation.Records;
 /// <summary>Turns a strategy's response into the record of its sample, stage by stage.</summary>
 public static class ResponseRecorder
 {
+    /// <summary>Sends one user turn (after the system prompt, if any) through the strategy's client and records the answer.</summary>
+    /// <param name="key">A record carrying only the sample key fields.</param>
+    public static async Task<ResponseRecord> AskAsync(IChatClient client, ResponseRecord key, string? systemPrompt, string userTurn,
+        ChatOptions? options, CancellationToken cancellationToken)
+    {
+        List<ChatMessage> messages = [];
+        if (systemPrompt is not null) messages.Add(new ChatMessage(ChatRole.System, systemPrompt));
+        messages.Add(new ChatMessage(ChatRole.User, userTurn));
+        var clock = Stopwatch.StartNew();
+        var response = await client.GetResponseAsync(messages, options?.Clone(), cancellationToken);
+        return FromResponse(key, response, clock.Elapsed);
+    }
+
     /// <param name="key">A record carrying only the sample key fields.</param>
     /// <param name="latency">Wall time of the whole call, used when the response carries no per-stage trace.</param>
     public static ResponseRecord FromResponse(ResponseRecord key, ChatResponse response, TimeSpan latency)

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SelfCorrect.Evaluation.Running;
 
 /// <summary>How hard a run drives the model: samples in flight, request rate, and when to give up.</summary>
@@ -18,4 +20,12 @@ public sealed record RunnerOptions
         if (RequestsPerMinute is < 1) throw new ArgumentException($"--rpm must be ≥ 1 (got {RequestsPerMinute})");
         if (MaxFailures < 1) throw new ArgumentException($"--max-failures must be ≥ 1 (got {MaxFailures})");
     }
+
+    /// <summary>The runtime section of settings.json (may change between attempts of one run).</summary>
+    public JsonObject Describe() => new()
+    {
+        ["concurrency"] = Concurrency,
+        ["requests_per_minute"] = RequestsPerMinute,
+        ["max_failures"] = MaxFailures,
+    };
 }
