@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using SelfCorrect.Cli.Commands;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Cli;
 
@@ -53,6 +54,11 @@ public static class CliApp
         try
         {
             return await parse.InvokeAsync(configuration, interrupt.Token);
+        }
+        catch (InvalidSettingException e)
+        {
+            configuration.Error.WriteLine($"error: {SettingOptions.Describe(parse.CommandResult.Command, e)}");
+            return UsageErrorExitCode;
         }
         catch (Exception e) when (IsUsageError(e))
         {

@@ -1,0 +1,129 @@
+namespace SelfCorrect.Common;
+
+/// <summary>What a run directory holds: a training run, a sweep, an evaluation, ...</summary>
+/// <param name="Name">Written into the marker and said in messages ("training run", "sweep").</param>
+/// <param name="EarlierMarkers">Files that identified this kind before <see cref="RunDirectory.MarkerFile"/> existed.</param>
+public sealed record RunKind(string Name, params string[] EarlierMarkers)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The one convention for every directory the project writes results into. A run directory carries a marker
+/// (<see cref="MarkerFile"/>, naming its kind) and, while a process works in it, an exclusive lock
+/// (<see cref="LockFile"/>), so two processes never write the same run. A directory is replaced only when it is a run
+/// of the same kind and only after its lock is taken; a directory of anything else is never deleted.
+/// </summary>
+public sealed class RunDirectory : IDisposable
+{
+    public const string MarkerFile = ".selfcorrect-run";
+    public const string LockFile = ".lock";
+
+    private readonly FileStream lockStream;
+
+    public string Path { get; }
+
+    public RunKind Kind { get; }
+
+    /// <summary>True when the directory already held a run of this kind that the caller continues.</summary>
+    public bool Existed { get; }
+
+    private RunDirectory(string path, RunKind kind, FileStream lockStream, bool existed)
+    {
+        Path = path;
+        Kind = kind;
+        this.lockStream = lockStream;
+        Existed = existed;
+    }
+
+    public string PathOf(string fileName) => System.IO.Path.Combine(Path, fileName);
+
+    /// <summary>
+    /// A fresh run: the directory must be new or empty, or, with <paramref name="replace"/>, a run of this kind,
+    /// whose contents are removed once the lock is held.
+    /// </summary>
+    /// <param name="setting">The setting that named the directory, for errors.</param>
+    /// <param name="replaceSetting">The setting that asks for replacement, mentioned when it would help.</param>
+    public static RunDirectory Create(string path, RunKind kind, bool replace, string setting = "Directory", string replaceSetting = "Replace") =>
+        Open(path, kind, setting, onExistingRun: directory =>
+        {
+            if (!replace)
+                throw new InvalidSettingException(setting, $"'{path}' already holds a selfcorrect {kind}; set {{{replaceSetting}}} to replace it or choose another directory");
+            directory.Clear();
+            return false;
+        });
+
+    /// <summary>A new run, or the continuation of the run of this kind the directory already holds.</summary>
+    public static RunDirectory CreateOrContinue(string path, RunKind kind, bool replace, string setting = "Directory") =>
+        Open(path, kind, setting, onExistingRun: directory =>
+        {
+            if (!replace) return true;
+            directory.Clear();
+            return false;
+        });
+
+    /// <summary>An existing run of this kind, to continue or to read and add results to.</summary>
+    public static RunDirectory OpenExisting(string path, RunKind kind, string setting = "Directory")
+    {
+        if (!Directory.Exists(path)) throw new InvalidSettingException(setting, $"directory '{path}' not found");
+        return Open(path, kind, setting, onExistingRun: _ => true, mustExist: true);
+    }
+
+    /// <summary>True when <paramref name="path"/> is a directory holding a run of <paramref name="kind"/>.</summary>
+    public static bool Holds(string path, RunKind kind)
+    {
+        string marker = System.IO.Path.Combine(path, MarkerFile);
+        if (File.Exists(marker)) return File.ReadAllText(marker).Trim() == kind.Name;
+        return kind.EarlierMarkers.Any(file => File.Exists(System.IO.Path.Combine(path, file)));
+    }
+
+    private static RunDirectory Open(string path, RunKind kind, string setting, Func<RunDirectory, bool> onExistingRun, bool mustExist = false)
+    {
+        if (File.Exists(path)) throw new InvalidSettingException(setting, $"'{path}' is a file, not a directory");
+        Directory.CreateDirectory(path);
+        var lockStream = TakeLock(path, setting);
+        var directory = new RunDirectory(path, kind, lockStream, existed: false);
+        try
+        {
+            if (Holds(path, kind))
+                return new RunDirectory(path, kind, lockStream, onExistingRun(directory));
+            if (mustExist)
+                throw new InvalidSettingException(setting, $"'{path}' is not a selfcorrect {kind}");
+            if (Directory.EnumerateFileSystemEntries(path).Any(entry => System.IO.Path.GetFileName(entry) != LockFile))
+                throw new InvalidSettingException(setting, $"'{path}' holds files that are not a selfcorrect {kind}; choose an empty or new directory");
+            AtomicFile.WriteAllText(directory.PathOf(MarkerFile), kind.Name + "\n");
+            return directory;
+        }
+        catch
+        {
+            lockStream.Dispose();
+            throw;
+        }
+    }
+
+    private static FileStream TakeLock(string path, string setting)
+    {
+        try
+        {
+            return new FileStream(System.IO.Path.Combine(path, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new InvalidSettingException(setting, $"directory '{path}' is in use by another selfcorrect process");
+        }
+    }
+
+    /// <summary>Removes everything but the lock, then marks the directory as a run of this kind again.</summary>
+    private void Clear()
+    {
+        foreach (string entry in Directory.EnumerateFileSystemEntries(Path))
+        {
+            if (System.IO.Path.GetFileName(entry) == LockFile) continue;
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+        AtomicFile.WriteAllText(PathOf(MarkerFile), Kind.Name + "\n");
+    }
+
+    public void Dispose() => lockStream.Dispose();
+}
