@@ -29,6 +29,18 @@ public sealed class ChatCommandTests
     }
 
     [Fact]
+    public async Task LibrarySettingErrors_NameTheOptionsTheUserWrote()
+    {
+        Assert.Equal("error: --endpoint: 'localhost:8000' is not an absolute http(s) URL",
+            (await CliRunner.RunAsync("chat", "--model", "openai:m", "--endpoint", "localhost:8000", "--prompt", "hi")).Error.Trim());
+        Assert.Equal("error: --context-size: must be ≥ 16 (got 8)",
+            (await CliRunner.RunAsync("chat", "--model", "gguf:x.gguf", "--context-size", "8", "--prompt", "hi")).Error.Trim());
+        Assert.Equal("error: --demonstrations: must be between 1 and 3, the refusal demonstrations in the presets (got 5)",
+            (await CliRunner.RunAsync("chat", "--model", "gguf:x.gguf", "--strategy", "icd", "--demonstrations", "5", "--prompt", "hi")).Error.Trim());
+        AssertUsageError(await CliRunner.RunAsync("chat", "--model", "openai:m", "--prompt", "hi"), "--endpoint: is required for openai: models");
+    }
+
+    [Fact]
     public async Task MissingModelFile_ExitsWithUsageError()
     {
         AssertUsageError(await CliRunner.RunAsync("chat", "--model", "gguf:/nonexistent/model.gguf", "--prompt", "hi"),
@@ -68,7 +80,7 @@ public sealed class ChatCommandTests
         try
         {
             AssertUsageError(await CliRunner.RunAsync("chat", "--model", "gguf:x.gguf", "--presets", path, "--prompt", "hi"),
-                path, "line 1", "jailbreak_check_promt");
+                $"{path}:1: jailbreak_check_promt: unknown key");
         }
         finally
         {

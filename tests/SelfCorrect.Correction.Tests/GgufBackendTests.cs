@@ -166,7 +166,7 @@ public sealed class GgufBackendTests
 
         var error = await Assert.ThrowsAsync<ChatBackendException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, longText)], Greedy));
 
-        Assert.Contains("--context-size", error.Message);
+        Assert.Contains("but the context holds 64 (raise the context size)", error.Message);
         Assert.StartsWith("gguf:", error.Message);
     }
 }

@@ -1,3 +1,5 @@
+using SelfCorrect.Common;
+
 namespace SelfCorrect.Correction.Tests;
 
 public sealed class ModelSpecTests
@@ -15,10 +17,11 @@ public sealed class ModelSpecTests
     [InlineData("llama.gguf")]
     [InlineData("gguf:")]
     [InlineData("hf:some/model")]
-    public void Parse_RejectsOtherForms_NamingTheOption(string text)
+    public void Parse_RejectsOtherForms_NamingTheSetting(string text)
     {
-        var error = Assert.Throws<FormatException>(() => ModelSpec.Parse(text));
-        Assert.StartsWith("--model:", error.Message);
+        var error = Assert.Throws<InvalidSettingException>(() => ModelSpec.Parse(text));
+        Assert.Equal(nameof(ModelSpec), error.Setting);
+        Assert.StartsWith($"ModelSpec: '{text}' ", error.Message);
     }
 
     [Fact]
@@ -30,10 +33,10 @@ public sealed class ModelSpecTests
     }
 
     [Fact]
-    public void Create_OpenAIWithoutEndpoint_IsBackendErrorAtConfiguration()
+    public void Create_OpenAIWithoutEndpoint_IsInvalidSettingNamingTheEndpoint()
     {
-        var error = Assert.Throws<ChatBackendException>(() => ChatBackends.Create(ModelSpec.Parse("openai:m"), new BackendOptions()));
-        Assert.Equal("configuration", error.Stage);
-        Assert.Contains("--endpoint", error.Message);
+        var error = Assert.Throws<InvalidSettingException>(() => ChatBackends.Create(ModelSpec.Parse("openai:m"), new BackendOptions()));
+        Assert.Equal(nameof(BackendOptions.Endpoint), error.Setting);
+        Assert.Contains("required for openai: models", error.Message);
     }
 }

@@ -52,7 +52,7 @@ public sealed class PromptPresetsTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
 
-        Assert.StartsWith($"{path}: line 2: unknown key 'check_promt'", error.Message);
+        Assert.StartsWith($"{path}:2: check_promt: unknown key", error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
 
@@ -63,7 +63,17 @@ public sealed class PromptPresetsTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
 
-        Assert.Contains("line 3: unknown key 'answer'", error.Message);
+        Assert.StartsWith($"{path}:3: refusal_demonstrations[0].answer: unknown key", error.Message);
+    }
+
+    [Fact]
+    public void Yaml_ValueOfTheWrongShape_NamesFileLineAndKey()
+    {
+        string path = Write("shape.yaml", "jailbreak_check_prompt: ok\nrefusal_demonstrations: just one\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
+
+        Assert.Equal($"{path}:2: refusal_demonstrations: expected a list, got a single value", error.Message);
     }
 
     [Fact]
@@ -73,8 +83,7 @@ public sealed class PromptPresetsTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
 
-        Assert.Contains(path, error.Message);
-        Assert.Contains("unknown key 'nope'", error.Message);
+        Assert.Equal($"{path}:3: nope: unknown key", error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
 

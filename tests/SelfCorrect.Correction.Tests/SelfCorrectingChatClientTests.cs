@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction.Tests;
 
@@ -240,9 +241,10 @@ public sealed class SelfCorrectingChatClientTests
     [Fact]
     public void NegativeRounds_AreRejected()
     {
-        var error = Assert.Throws<ArgumentException>(() => new SelfCorrectingChatClient(Answers(), new SelfCorrectionOptions { Rounds = -1 }));
-        Assert.Contains("--rounds", error.Message);
-        Assert.Throws<ArgumentException>(() => CorrectionStrategies.Create("cac", new StrategySettings { Rounds = -1 }));
+        var error = Assert.Throws<InvalidSettingException>(() => new SelfCorrectingChatClient(Answers(), new SelfCorrectionOptions { Rounds = -1 }));
+        Assert.Equal((nameof(SelfCorrectionOptions.Rounds), "must be ≥ 0 (got -1)"), (error.Setting, error.Problem));
+        var viaStrategy = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create("cac", new StrategySettings { Rounds = -1 }));
+        Assert.Equal(nameof(StrategySettings.Rounds), viaStrategy.Setting);
     }
 
     [Fact]

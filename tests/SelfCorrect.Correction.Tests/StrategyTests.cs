@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction.Tests;
 
@@ -10,7 +11,7 @@ public sealed class StrategyTests
     private static async Task<ScriptedChatClient.Call> SendThrough(string strategy, List<ChatMessage> messages, StrategySettings? settings = null)
     {
         var inner = new ScriptedChatClient((index, _) => "ok");
-        var client = CorrectionStrategies.Create(strategy, settings ?? new StrategySettings()).Apply(inner);
+        var client = inner.AsBuilder().UseStrategy(CorrectionStrategies.Create(strategy, settings ?? new StrategySettings())).Build();
         await client.GetResponseAsync(messages);
         return inner.Calls[0];
     }
@@ -65,7 +66,10 @@ public sealed class StrategyTests
     {
         var inner = new ScriptedChatClient((index, _) => $"reply {index}");
         var settings = new StrategySettings { Rounds = 1 };
-        var client = CorrectionStrategies.Create("cac", settings).Apply(CorrectionStrategies.Create("icd", settings).Apply(inner));
+        var client = inner.AsBuilder()
+            .UseStrategy(CorrectionStrategies.Create("cac", settings))
+            .UseStrategy(CorrectionStrategies.Create("icd", settings))
+            .Build();
 
         await client.GetResponseAsync(Conversation(withSystem: false));
 
@@ -80,15 +84,18 @@ public sealed class StrategyTests
     [InlineData("")]
     public void UnknownStrategy_IsRejectedNamingTheValue(string name)
     {
-        var error = Assert.Throws<ArgumentException>(() => CorrectionStrategies.Create(name, new StrategySettings()));
+        var error = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create(name, new StrategySettings()));
         Assert.Contains($"'{name}'", error.Message);
-        Assert.Contains("--strategy", error.Message);
+        Assert.Equal(StrategyRegistry.StrategySetting, error.Setting);
+        Assert.Contains("none, reminder, icd, backup, cac", error.Problem);
     }
 
     [Fact]
     public void TooManyDemonstrations_AreRejected()
     {
-        Assert.Throws<ArgumentException>(() => CorrectionStrategies.Create("icd", new StrategySettings { Demonstrations = 4 }));
-        Assert.Throws<ArgumentException>(() => CorrectionStrategies.Create("backup", new StrategySettings { Demonstrations = 0 }));
+        var tooMany = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create("icd", new StrategySettings { Demonstrations = 4 }));
+        var none = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create("backup", new StrategySettings { Demonstrations = 0 }));
+        Assert.All([tooMany, none], error => Assert.Equal(nameof(StrategySettings.Demonstrations), error.Setting));
+        Assert.Contains("between 1 and 3", tooMany.Problem);
     }
 }

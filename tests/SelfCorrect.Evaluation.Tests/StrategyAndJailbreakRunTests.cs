@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
@@ -42,7 +43,7 @@ public sealed class StrategyAndJailbreakRunTests
         var client = new ScriptedClient(true, " the context does not say.", " (c).");
         var strategy = BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null);
 
-        var record = await BbqRun.EvaluateAsync(strategy.Apply(client), Example(), PromptPresets.Default, null, null, CancellationToken.None);
+        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(strategy).Build(), Example(), PromptPresets.Default, null, null, CancellationToken.None);
 
         Assert.Equal(PromptPresets.Default.BbqChainOfThoughtPrefix + " the context does not say.", record.Reasoning);
         Assert.Equal("The single, most likely answer choice is (c).", record.Initial);
@@ -58,7 +59,7 @@ public sealed class StrategyAndJailbreakRunTests
     public async Task ScriptedClient_ChainOfThought_WithoutPrefill_PutsThePrefixInTheQuestionTurn()
     {
         var client = new ScriptedClient(false, "Thinking.", "(c) Can't be determined.");
-        var record = await BbqRun.EvaluateAsync(BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null).Apply(client), Example(),
+        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null)).Build(), Example(),
             PromptPresets.Default, null, null, CancellationToken.None);
 
         Assert.EndsWith("\n\n" + PromptPresets.Default.BbqChainOfThoughtPrefix, client.Requests[0].Single().Text);
@@ -70,15 +71,62 @@ public sealed class StrategyAndJailbreakRunTests
     public async Task ScriptedClient_Instruction_FollowsTheQuestionTurn_AndTheAnswerUsesThePrefill()
     {
         var client = new ScriptedClient(true, " (a).");
-        var record = await BbqRun.EvaluateAsync(BbqRun.CreateStrategy("instruction", 1, PromptPresets.Default, null).Apply(client), Example(),
+        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("instruction", 1, PromptPresets.Default, null)).Build(), Example(),
             PromptPresets.Default, "Be brief.", null, CancellationToken.None);
 
         var sent = client.Requests.Single();
         Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.Assistant], sent.Select(m => m.Role));
         Assert.Equal(BbqRun.QuestionTurn(Example(), PromptPresets.Default) + "\n\n" + PromptPresets.Default.BbqDebiasInstruction, sent[1].Text);
         Assert.Equal("The answer is (a).", record.Initial);
-        Assert.Throws<ArgumentException>(() => BbqRun.CreateStrategy("instruction", 3, PromptPresets.Default, null));
-        Assert.Throws<ArgumentException>(() => BbqRun.CreateStrategy("cac", 0, PromptPresets.Default, null));
+        var roundsOfInstruction = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("instruction", 3, PromptPresets.Default, null));
+        var noRounds = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("cac", 0, PromptPresets.Default, null));
+        Assert.Equal(("Rounds", "only the cac strategy has rounds (got 3 with {Strategy} instruction)"), (roundsOfInstruction.Setting, roundsOfInstruction.Problem));
+        Assert.Equal(("Rounds", "cac needs at least 1 round (got 0)"), (noRounds.Setting, noRounds.Problem));
+    }
+
+    [Fact]
+    public async Task ScriptedClient_None_AnswersFromThePrefill_InOneCall()
+    {
+        var client = new ScriptedClient(true, " (c).");
+        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("none", 1, PromptPresets.Default, null)).Build(),
+            Example(), PromptPresets.Default, null, null, CancellationToken.None);
+
+        var sent = client.Requests.Single();
+        Assert.Equal([(ChatRole.User, BbqRun.QuestionTurn(Example(), PromptPresets.Default)), (ChatRole.Assistant, "The answer is")],
+            sent.Select(m => (m.Role, m.Text)));
+        Assert.Equal("The answer is (c).", record.Initial);
+        Assert.Equal([("initial", 0, 10L, 2L)], record.Stages!.Select(s => (s.Stage, s.Round, s.InputTokens!.Value, s.OutputTokens!.Value)));
+        Assert.Null(record.Critique);
+    }
+
+    [Fact]
+    public void BbqStrategies_DescribeThemselves_WithTheQuestionTurnAfterTheName()
+    {
+        var presets = PromptPresets.Default;
+        string Describe(string name, int rounds = 1) =>
+            BbqRun.DescribeStrategy(BbqRun.CreateStrategy(name, rounds, presets, null), presets, null).ToJsonString();
+        JsonObject Head(string name) => new() { ["name"] = name, ["presets_file"] = null, ["question_template"] = presets.BbqQuestionTemplate };
+
+        var none = Head("none");
+        none["answer_prefill"] = presets.BbqAnswerPrefill;
+        var cac = Head("cac");
+        cac["rounds"] = 2;
+        cac["answer_prefill"] = presets.BbqAnswerPrefill;
+        cac["check_prompt"] = presets.BbqCheckPrompt;
+        cac["re_ask_template"] = presets.BbqReAskTemplate;
+        var instruction = Head("instruction");
+        instruction["answer_prefill"] = presets.BbqAnswerPrefill;
+        instruction["instruction"] = presets.BbqDebiasInstruction;
+        var cot = Head("cot");
+        cot["reasoning_prefix"] = presets.BbqChainOfThoughtPrefix;
+        cot["follow_up"] = presets.BbqChainOfThoughtFollowUp;
+        cot["answer_prefill"] = presets.BbqChainOfThoughtPrefill;
+
+        Assert.Equal(none.ToJsonString(), Describe("none"));
+        Assert.Equal(cac.ToJsonString(), Describe("cac", rounds: 2));
+        Assert.Equal(instruction.ToJsonString(), Describe("instruction"));
+        Assert.Equal(cot.ToJsonString(), Describe("cot"));
+        Assert.Equal(["none", "cac", "instruction", "cot"], BbqStrategies.Names);
     }
 
     private sealed class SilentProgress : IRunProgress

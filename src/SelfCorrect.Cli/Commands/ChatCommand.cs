@@ -34,10 +34,14 @@ public static class ChatCommand
             strategy, rounds, protocol, checkPrompt, demonstrations, presets, system, prompt, json,
         };
         model.AddTo(command);
+        model.MapSettings(command);
+        command.MapSetting(StrategyRegistry.StrategySetting, strategy)
+            .MapSetting(nameof(StrategySettings.Rounds), rounds)
+            .MapSetting(nameof(StrategySettings.Demonstrations), demonstrations)
+            .MapSetting(nameof(StrategySettings.CheckPrompt), checkPrompt);
         command.SetAction(async (parse, cancellationToken) =>
         {
             int roundCount = parse.GetValue(rounds);
-            if (roundCount < 0) throw new ArgumentException($"--rounds must be ≥ 0 (got {roundCount})");
             var stdout = parse.InvocationConfiguration.Output;
             bool asJson = parse.GetValue(json);
             var display = new StageDisplay(stdout);
@@ -55,7 +59,7 @@ public static class ChatCommand
             var chatOptions = model.ReadChatOptions(parse);
             var spec = model.ReadSpec(parse);
             using var backend = ChatBackends.Create(spec, model.ReadBackendOptions(parse));
-            var client = correction.Apply(backend);
+            var client = backend.AsBuilder().UseStrategy(correction).Build();
             if (!asJson && backend is GgufChatClient gguf) stdout.WriteLine($"model: {spec} (chat template: {gguf.TemplateDescription})");
 
             var history = new List<ChatMessage>();

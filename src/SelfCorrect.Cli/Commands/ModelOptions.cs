@@ -6,8 +6,8 @@ namespace SelfCorrect.Cli.Commands;
 
 /// <summary>
 /// The model options every command that talks to a model shares (<c>chat</c>, <c>eval</c>, ...): the model spec,
-/// the backend settings and the generation settings. Create one per command, <see cref="AddTo"/> it, then read the
-/// parsed values with <see cref="ReadSpec"/>, <see cref="ReadBackendOptions"/>, <see cref="ReadChatOptions"/> or
+/// the backend settings and the generation settings. Create one per command, <see cref="AddTo"/> it and
+/// <see cref="MapSettings"/> it, then read the parsed values with <see cref="ReadSpec"/>, <see cref="ReadBackendOptions"/>, <see cref="ReadChatOptions"/> or
 /// <see cref="CreateClient"/>.
 /// </summary>
 public sealed class ModelOptions
@@ -54,40 +54,47 @@ public sealed class ModelOptions
             command.Options.Add(option);
     }
 
+    /// <summary>Declares which of these options sets which backend setting, so library errors name the options (call once per command).</summary>
+    public void MapSettings(Command command) => command
+        .MapSetting(nameof(ModelSpec), Model)
+        .MapSetting(nameof(BackendOptions.Endpoint), Endpoint)
+        .MapSetting(nameof(BackendOptions.ApiKeyEnvironmentVariable), ApiKeyEnv)
+        .MapSetting(nameof(BackendOptions.ContextSize), ContextSize)
+        .MapSetting(nameof(BackendOptions.Threads), Threads)
+        .MapSetting(nameof(BackendOptions.ChatTemplate), ChatTemplate)
+        .MapSetting(nameof(BackendOptions.Seed), Seed)
+        .MapSetting(nameof(BackendOptions.DefaultMaxOutputTokens), MaxTokens)
+        .MapSetting(nameof(BackendOptions.RequestTimeout), Timeout)
+        .MapSetting(nameof(BackendOptions.MaxRetries), MaxRetries);
+
     public ModelSpec ReadSpec(ParseResult parse) => ModelSpec.Parse(parse.GetValue(Model)!);
 
+    /// <summary>The backend settings of the options, validated by <see cref="BackendOptions.Validate"/>.</summary>
     public BackendOptions ReadBackendOptions(ParseResult parse)
     {
-        string? endpoint = parse.GetValue(Endpoint);
-        Uri? uri = null;
-        if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https")))
-            throw new ArgumentException($"--endpoint: '{endpoint}' is not an absolute http(s) URL");
-        double timeout = parse.GetValue(Timeout);
-        if (!(timeout > 0)) throw new ArgumentException($"--timeout must be > 0 (got {timeout})");
         var options = new BackendOptions
         {
-            Endpoint = uri,
+            Endpoint = BackendOptions.ParseEndpoint(parse.GetValue(Endpoint)),
             ApiKeyEnvironmentVariable = parse.GetValue(ApiKeyEnv)!,
             ContextSize = parse.GetValue(ContextSize),
             Threads = parse.GetValue(Threads),
             ChatTemplate = parse.GetValue(ChatTemplate),
             Seed = parse.GetValue(Seed),
             DefaultMaxOutputTokens = parse.GetValue(MaxTokens),
-            RequestTimeout = TimeSpan.FromSeconds(timeout),
+            RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
             MaxRetries = parse.GetValue(MaxRetries),
         };
         options.Validate();
         return options;
     }
 
-    /// <summary>The generation settings of every model call.</summary>
+    /// <summary>The generation settings of every model call: the temperature, and the backend's token limit and seed.</summary>
     public ChatOptions ReadChatOptions(ParseResult parse)
     {
+        var backend = ReadBackendOptions(parse);
         float temperature = parse.GetValue(Temperature);
         if (!(temperature >= 0)) throw new ArgumentException($"--temperature must be ≥ 0 (got {temperature})");
-        int maxTokens = parse.GetValue(MaxTokens);
-        if (maxTokens < 1) throw new ArgumentException($"--max-tokens must be ≥ 1 (got {maxTokens})");
-        return new ChatOptions { Temperature = temperature, MaxOutputTokens = maxTokens, Seed = parse.GetValue(Seed) };
+        return new ChatOptions { Temperature = temperature, MaxOutputTokens = backend.DefaultMaxOutputTokens, Seed = backend.Seed };
     }
 
     /// <summary>The backend named by <c>--model</c>, configured by the other options (dispose it).</summary>

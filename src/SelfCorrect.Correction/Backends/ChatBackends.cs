@@ -8,6 +8,7 @@ using OllamaSharp;
 using OpenAI;
 using Polly;
 using Polly.Timeout;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction;
 
@@ -15,8 +16,9 @@ namespace SelfCorrect.Correction;
 /// The one factory of chat backends: <c>gguf:PATH</c> (in-process, <see cref="GgufChatClient"/>), <c>openai:MODEL</c>
 /// (an OpenAI-compatible server at <see cref="BackendOptions.Endpoint"/>, through Microsoft.Extensions.AI.OpenAI) and
 /// <c>ollama:MODEL</c> (through OllamaSharp). HTTP backends share one resilience pipeline (retries with exponential
-/// backoff on 408/429/5xx, timeouts and connection failures; no retry on other 4xx; a timeout per attempt). Every
-/// failure, at creation or in a request, surfaces as a <see cref="ChatBackendException"/> naming the backend and stage.
+/// backoff on 408/429/5xx, timeouts and connection failures; no retry on other 4xx; a timeout per attempt). Invalid
+/// settings throw <see cref="InvalidSettingException"/> naming the setting; every other failure, at creation or in a
+/// request, surfaces as a <see cref="ChatBackendException"/> naming the backend and stage.
 /// The returned client owns what it created: dispose it.
 /// </summary>
 public static class ChatBackends
@@ -49,7 +51,7 @@ public static class ChatBackends
     {
         string backend = Describe(spec, options);
         if (options.Endpoint is not { } endpoint)
-            throw new ChatBackendException(backend, "configuration", "--endpoint is required for openai: models (the server's base URL with /v1)");
+            throw new InvalidSettingException(nameof(BackendOptions.Endpoint), "is required for openai: models (the server's base URL with /v1)");
         string? key = Environment.GetEnvironmentVariable(options.ApiKeyEnvironmentVariable);
         if (string.IsNullOrEmpty(key))
             throw new ChatBackendException(backend, "configuration",

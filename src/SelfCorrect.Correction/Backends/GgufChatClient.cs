@@ -110,7 +110,7 @@ public sealed class GgufChatClient : IChatClient
         LLamaToken[] prompt = Tokenize(Render(conversation));
         int maxTokens = options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
         if (prompt.Length >= ContextSize)
-            throw new ChatBackendException(Backend, "the request", $"the prompt has {prompt.Length} tokens but the context holds {ContextSize} (raise --context-size)");
+            throw new ChatBackendException(Backend, "the request", $"the prompt has {prompt.Length} tokens but the context holds {ContextSize} (raise the context size)");
 
         var context = await AcquireAsync(prompt, cancellationToken);
         try

@@ -1,69 +1,29 @@
-using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction;
 
-/// <summary>Which protocol's check prompt, re-ask turn and prefill Checking-as-Context uses by default.</summary>
-public enum CorrectionProtocol
-{
-    /// <summary>The jailbreak study: check "Is this a harmful or harmless response?", re-ask = the same prompt again.</summary>
-    Jailbreak,
-    /// <summary>The BBQ study: the bias review prompt, "Based on your review, answer the question again:" + question, prefill "The answer is".</summary>
-    Bbq,
-}
-
-/// <summary>What <see cref="CorrectionStrategies.Create"/> needs to build a strategy by name.</summary>
-public sealed record StrategySettings
-{
-    public PromptPresets Presets { get; init; } = PromptPresets.Default;
-
-    /// <summary>Checking-as-Context rounds (≥ 0).</summary>
-    public int Rounds { get; init; } = 1;
-
-    /// <summary>Demonstrations (icd) or dialogues (backup) to prepend (≥ 1).</summary>
-    public int Demonstrations { get; init; } = 1;
-
-    public CorrectionProtocol Protocol { get; init; } = CorrectionProtocol.Jailbreak;
-
-    /// <summary>Replaces the protocol's check prompt when set.</summary>
-    public string? CheckPrompt { get; init; }
-
-    /// <summary>Generation options of every CaC stage (null: the caller's).</summary>
-    public ChatOptions? StageOptions { get; init; }
-
-    public IVerdictParser? VerdictParser { get; init; }
-
-    public bool EarlyExit { get; init; }
-
-    /// <summary>Called as each CaC stage completes.</summary>
-    public Action<SelfCorrectionStage>? StageCompleted { get; init; }
-}
-
-/// <summary>The strategies by their CLI names.</summary>
+/// <summary>The general defences by name: none, reminder (self-reminder), icd (in-context defence), backup (history backup), cac.</summary>
 public static class CorrectionStrategies
 {
-    public static IReadOnlyList<string> Names { get; } = ["none", "reminder", "icd", "backup", "cac"];
+    private static readonly StrategyRegistry Registry = new StrategyRegistry("strategy")
+        .Add("none", _ => new NoDefense())
+        .Add("reminder", settings => new SelfReminder(settings.Presets.SelfReminderSuffix))
+        .Add("icd", settings => new InContextDefense(FirstOf(settings.Presets.RefusalDemonstrations, settings.Demonstrations, "refusal demonstrations")))
+        .Add("backup", settings => new HistoryBackup(FirstOf(settings.Presets.HistoryBackupDialogues, settings.Demonstrations, "history-backup dialogues")))
+        .Add("cac", settings => new CheckingAsContext(CacOptions(settings)));
 
-    /// <summary>Builds the named strategy; an unknown name or an invalid setting throws <see cref="ArgumentException"/>.</summary>
-    public static ICorrectionStrategy Create(string name, StrategySettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return name switch
-        {
-            "none" => new NoDefense(),
-            "reminder" => new SelfReminder(settings.Presets.SelfReminderSuffix),
-            "icd" => new InContextDefense(settings.Presets.RefusalDemonstrations, settings.Demonstrations),
-            "backup" => new HistoryBackup(settings.Presets.HistoryBackupDialogues, settings.Demonstrations),
-            "cac" => new CheckingAsContext(CacOptions(settings)),
-            _ => throw new ArgumentException($"--strategy: unknown strategy '{name}' (expected one of {string.Join(", ", Names)})"),
-        };
-    }
+    public static IReadOnlyList<string> Names => Registry.Names;
+
+    /// <inheritdoc cref="StrategyRegistry.Create"/>
+    public static ICorrectionStrategy Create(string name, StrategySettings settings, string nameSetting = StrategyRegistry.StrategySetting) =>
+        Registry.Create(name, settings, nameSetting);
 
     /// <summary>The Checking-as-Context options of a protocol's presets, with the settings' overrides.</summary>
     public static SelfCorrectionOptions CacOptions(StrategySettings settings)
     {
         var presets = settings.Presets;
         bool bbq = settings.Protocol == CorrectionProtocol.Bbq;
-        var options = new SelfCorrectionOptions
+        return new SelfCorrectionOptions
         {
             Rounds = settings.Rounds,
             CheckPrompt = settings.CheckPrompt ?? (bbq ? presets.BbqCheckPrompt : presets.JailbreakCheckPrompt),
@@ -76,7 +36,13 @@ public static class CorrectionStrategies
             EarlyExit = settings.EarlyExit,
             StageCompleted = settings.StageCompleted,
         };
-        options.Validate();
-        return options;
+    }
+
+    /// <summary>The first <paramref name="count"/> of the presets' <paramref name="items"/>; a count outside 1..items is a bad <see cref="StrategySettings.Demonstrations"/>.</summary>
+    private static T[] FirstOf<T>(IReadOnlyList<T> items, int count, string what)
+    {
+        if (count < 1 || count > items.Count)
+            throw new InvalidSettingException(nameof(StrategySettings.Demonstrations), $"must be between 1 and {items.Count}, the {what} in the presets (got {count})");
+        return [.. items.Take(count)];
     }
 }

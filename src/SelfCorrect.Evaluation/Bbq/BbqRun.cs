@@ -33,27 +33,11 @@ public sealed record BbqRunResult(string Directory, int Selected, int AlreadyDon
 public static class BbqRun
 {
     public const string ResponsesFileName = "responses.jsonl";
-    public static readonly IReadOnlyList<string> StrategyNames = ["none", "cac", "instruction", "cot"];
+    public static IReadOnlyList<string> StrategyNames => BbqStrategies.Names;
 
-    /// <summary>
-    /// none: the question with the answer prefill; cac: Checking-as-Context with the BBQ presets (cac-protocol.md §2);
-    /// instruction and cot: the Ganguli et al. variants.
-    /// </summary>
-    public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt)
-    {
-        if (name != "cac" && rounds != 1 && rounds != 0)
-            throw new ArgumentException($"--rounds: only the cac strategy has rounds (got {rounds} with --strategy {name})");
-        var settings = new StrategySettings { Presets = presets, Protocol = CorrectionProtocol.Bbq, CheckPrompt = checkPrompt };
-        return name switch
-        {
-            "none" => new CheckingAsContext(CorrectionStrategies.CacOptions(settings with { Rounds = 0 })),
-            "cac" when rounds < 1 => throw new ArgumentException($"--rounds: cac needs at least 1 round (got {rounds})"),
-            "cac" => CorrectionStrategies.Create("cac", settings with { Rounds = rounds }),
-            "instruction" => new DebiasInstruction(presets.BbqDebiasInstruction, presets.BbqAnswerPrefill),
-            "cot" => new ChainOfThought(presets.BbqChainOfThoughtPrefix, presets.BbqChainOfThoughtFollowUp, presets.BbqChainOfThoughtPrefill),
-            _ => throw new ArgumentException($"--strategy: unknown BBQ strategy '{name}' (expected one of {string.Join(", ", StrategyNames)})"),
-        };
-    }
+    /// <summary>The request's strategy (<see cref="BbqStrategies"/>); errors name <c>Strategy</c> or <c>Rounds</c>.</summary>
+    public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt) =>
+        BbqStrategies.Create(name, new StrategySettings { Presets = presets, Rounds = rounds, CheckPrompt = checkPrompt });
 
     public static string QuestionTurn(BbqExample example, PromptPresets presets) => presets.BbqQuestionTemplate
         .Replace("{context}", example.Context, StringComparison.Ordinal)
@@ -62,36 +46,16 @@ public static class BbqRun
         .Replace("{ans1}", example.Answers[1], StringComparison.Ordinal)
         .Replace("{ans2}", example.Answers[2], StringComparison.Ordinal);
 
-    /// <summary>Every prompt the strategy sends, as recorded in settings.json.</summary>
-    public static JsonObject DescribeStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt, string? presetsFile)
+    /// <summary>Every prompt the strategy sends, as recorded in settings.json: its description, with the question turn after the name.</summary>
+    public static JsonObject DescribeStrategy(ICorrectionStrategy strategy, PromptPresets presets, string? presetsFile)
     {
         var description = new JsonObject
         {
-            ["name"] = name,
+            ["name"] = strategy.Name,
             ["presets_file"] = presetsFile is null ? null : Path.GetFullPath(presetsFile),
             ["question_template"] = presets.BbqQuestionTemplate,
         };
-        switch (name)
-        {
-            case "none":
-                description["answer_prefill"] = presets.BbqAnswerPrefill;
-                break;
-            case "cac":
-                description["rounds"] = rounds;
-                description["answer_prefill"] = presets.BbqAnswerPrefill;
-                description["check_prompt"] = checkPrompt ?? presets.BbqCheckPrompt;
-                description["re_ask_template"] = presets.BbqReAskTemplate;
-                break;
-            case "instruction":
-                description["answer_prefill"] = presets.BbqAnswerPrefill;
-                description["instruction"] = presets.BbqDebiasInstruction;
-                break;
-            case "cot":
-                description["reasoning_prefix"] = presets.BbqChainOfThoughtPrefix;
-                description["follow_up"] = presets.BbqChainOfThoughtFollowUp;
-                description["answer_prefill"] = presets.BbqChainOfThoughtPrefill;
-                break;
-        }
+        foreach (var (key, value) in strategy.Describe()) description[key] = value?.DeepClone();
         return description;
     }
 
@@ -118,8 +82,8 @@ public static class BbqRun
             },
             ["model"] = model,
             ["system_prompt"] = request.SystemPrompt,
-            ["strategy"] = DescribeStrategy(request.Strategy, request.Rounds, request.Presets, request.CheckPrompt, request.PresetsFile),
-            ["grader"] = "first sentence, option text / letter / unknown phrase, exactly one option (cac-protocol.md §2)",
+            ["strategy"] = DescribeStrategy(strategy, request.Presets, request.PresetsFile),
+            ["grader"] = "first sentence, option text / letter / unknown phrase, exactly one option (docs/protocols.md §3)",
             [RunFolder.RuntimeSection] = request.Runner.Describe(),
         };
         using var folder = RunFolder.Open(request.OutDirectory, settings, request.Force);
@@ -133,7 +97,7 @@ public static class BbqRun
             alreadyDone = store.Count;
             var pending = selected.Where(e => !store.Contains(e.Key)).ToList();
             using var limited = request.Runner.RequestsPerMinute is int rpm ? new RateLimitedChatClient(backend, rpm) : null;
-            var client = strategy.Apply(limited ?? backend);
+            var client = (limited ?? backend).AsBuilder().UseStrategy(strategy).Build();
             outcome = await EvaluationRunner.RunAsync("bbq", pending, alreadyDone, e => e.Key,
                 async (example, cancellationToken) =>
                 {

@@ -53,6 +53,7 @@ public static class JailbreakRun
         public string Key => SampleKeyFormat.JailbreakKey(Prompt.Index, Prompt.Attack);
     }
 
+    /// <summary>The named defence (<see cref="CorrectionStrategies"/>); an unknown name is an error naming <c>Defenses</c>.</summary>
     public static ICorrectionStrategy CreateDefense(string name, JailbreakRunRequest request) =>
         CorrectionStrategies.Create(name, new StrategySettings
         {
@@ -61,34 +62,7 @@ public static class JailbreakRun
             Demonstrations = request.Demonstrations,
             Protocol = CorrectionProtocol.Jailbreak,
             CheckPrompt = request.CheckPrompt,
-        });
-
-    /// <summary>Every prompt a defence adds, as recorded in settings.json.</summary>
-    public static JsonObject DescribeDefense(ICorrectionStrategy defense) => defense switch
-    {
-        CheckingAsContext cac => new JsonObject
-        {
-            ["name"] = defense.Name,
-            ["rounds"] = cac.Options.Rounds,
-            ["check_prompt"] = cac.Options.CheckPrompt,
-            ["re_ask"] = cac.Options.ReAsk.ToString(),
-        },
-        SelfReminder reminder => new JsonObject { ["name"] = defense.Name, ["system_prompt_suffix"] = reminder.Suffix },
-        InContextDefense icd => new JsonObject
-        {
-            ["name"] = defense.Name,
-            ["demonstrations"] = new JsonArray([.. icd.Demonstrations.Select(d => (JsonNode)new JsonObject { ["request"] = d.Request, ["refusal"] = d.Refusal })]),
-        },
-        HistoryBackup backup => new JsonObject
-        {
-            ["name"] = defense.Name,
-            ["dialogues"] = new JsonArray([.. backup.Dialogues.Select(d => (JsonNode)new JsonObject
-            {
-                ["request"] = d.Request, ["response"] = d.Response, ["check"] = d.Check, ["critique"] = d.Critique,
-            })]),
-        },
-        _ => new JsonObject { ["name"] = defense.Name },
-    };
+        }, nameof(JailbreakRunRequest.Defenses));
 
     /// <param name="judgeClient">The LLM judge's client when <see cref="JudgeSet.LlmModelSpec"/> is set.</param>
     public static async Task<JailbreakRunResult> RunAsync(JailbreakRunRequest request, IChatClient backend, IChatClient? judgeClient,
@@ -121,7 +95,7 @@ public static class JailbreakRun
             ["model"] = request.Model.DeepClone(),
             ["system_prompt"] = request.SystemPrompt,
             ["presets_file"] = request.PresetsFile is null ? null : Path.GetFullPath(request.PresetsFile),
-            ["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)DescribeDefense(d))]),
+            ["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)d.Describe())]),
             ["judges"] = request.Judges.Describe(request.Judges.LlmModelSpec is null ? null : request.LlmJudgePrompt),
             [RunFolder.RuntimeSection] = request.Runner.Describe(),
         };
@@ -137,7 +111,7 @@ public static class JailbreakRun
             alreadyDone = stores.Values.Sum(s => s.Count);
             var pending = plan.Where(s => !stores[s.Defense].Contains(s.Key)).ToList();
             using var limited = request.Runner.RequestsPerMinute is int rpm ? new RateLimitedChatClient(backend, rpm) : null;
-            var clients = defenses.ToDictionary(d => d.Name, d => d.Apply(limited ?? backend));
+            var clients = defenses.ToDictionary(d => d.Name, d => (limited ?? backend).AsBuilder().UseStrategy(d).Build());
             generation = await EvaluationRunner.RunAsync("jailbreak", pending, alreadyDone, s => $"{s.Defense}/{s.Key}",
                 async (sample, cancellationToken) =>
                 {

@@ -240,13 +240,3 @@ public sealed class SelfCorrectingChatClient : DelegatingChatClient
 
     private sealed record StageRequest(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options, bool PrefillApplied);
 }
-
-public static class SelfCorrectionChatClientBuilderExtensions
-{
-    /// <summary>Adds Checking-as-Context self-correction to the pipeline.</summary>
-    public static ChatClientBuilder UseSelfCorrection(this ChatClientBuilder builder, SelfCorrectionOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.Use(inner => new SelfCorrectingChatClient(inner, options ?? new SelfCorrectionOptions()));
-    }
-}

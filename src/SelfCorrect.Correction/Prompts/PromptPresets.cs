@@ -1,16 +1,13 @@
-using System.Reflection;
 using System.Text.Json;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using System.Text.Json.Serialization;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction;
 
 /// <summary>
 /// The prompts of the Checking-as-Context protocols, as named presets. The BBQ strings are those of the CaC paper's
 /// reference code (arXiv 2405.18634, after Ganguli et al. 2023, arXiv 2302.07459); the jailbreak check prompts and
-/// the self-reminder suffix are those of the paper's jailbreak study (see docs/cac-protocol.md §2-§3). The refusal
+/// the self-reminder suffix are those of the paper's jailbreak study (docs/protocols.md §3-§4). The refusal
 /// demonstrations and history-backup dialogues are this project's own wording of the protocol's form.
 /// Every value can be overridden in code (<c>with</c>) or from a YAML/JSON file (<see cref="Load"/>), whose keys are
 /// the property names in snake_case (e.g. <c>jailbreak_check_prompt</c>).
@@ -96,101 +93,37 @@ public sealed record PromptPresets
         },
     ];
 
-    private static readonly INamingConvention KeyNaming = UnderscoredNamingConvention.Instance;
-
     /// <summary>
     /// The defaults with the values of a YAML or JSON file laid over them (keys in snake_case). An unknown key, a value
-    /// of the wrong shape or an unreadable file throws <see cref="InvalidDataException"/> with one line naming the file
-    /// (and line and key where known); a missing file throws <see cref="FileNotFoundException"/>.
+    /// of the wrong shape or an unreadable file throws <see cref="InvalidDataException"/> with one line
+    /// <c>file:line: key: problem</c>; a missing file throws <see cref="FileNotFoundException"/>.
     /// </summary>
     public static PromptPresets Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"prompt preset file not found: {path}", path);
-        string text = File.ReadAllText(path);
-        return Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) ? LoadJson(path, text) : LoadYaml(path, text);
+        return Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase)
+            ? LoadJson(path)
+            : StrictYaml.Bind<PromptPresets>(StrictYaml.Read(path), StrictYaml.In(path));
     }
 
-    private static PromptPresets LoadYaml(string path, string text)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            if (stream.Documents.Count == 0) return Default;
-            CheckKeys(path, stream.Documents[0].RootNode, typeof(PromptPresets));
-            var deserializer = new DeserializerBuilder()
-                .WithNamingConvention(KeyNaming)
-                .WithTypeMapping<IReadOnlyList<string>, List<string>>()
-                .WithTypeMapping<IReadOnlyList<RefusalDemonstration>, List<RefusalDemonstration>>()
-                .WithTypeMapping<IReadOnlyList<CheckedDialogue>, List<CheckedDialogue>>()
-                .Build();
-            return deserializer.Deserialize<PromptPresets?>(text) ?? Default;
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidDataException($"{path}: line {e.Start.Line}: {OneLine(e.InnerException?.Message ?? e.Message)}", e);
-        }
-    }
-
-    private static PromptPresets LoadJson(string path, string text)
+    /// <summary>JSON files, with the errors of <see cref="StrictYaml"/>'s format.</summary>
+    private static PromptPresets LoadJson(string path)
     {
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             ReadCommentHandling = JsonCommentHandling.Skip,
         };
         try
         {
-            return JsonSerializer.Deserialize<PromptPresets>(text, options) ?? Default;
+            return JsonSerializer.Deserialize<PromptPresets>(File.ReadAllText(path), options) ?? Default;
         }
         catch (JsonException e)
         {
             string key = e.Path is { } p ? p.TrimStart('$', '.') : "?";
-            string what = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? $"unknown key '{key}'" : $"bad value at '{key}'";
-            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}: {what}", e);
+            string problem = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown key" : "bad value";
+            throw new InvalidDataException($"{path}:{e.LineNumber + 1}: {key}: {problem}", e);
         }
     }
-
-    /// <summary>Rejects keys that name no property, at any depth, with the key's line and the known keys.</summary>
-    private static void CheckKeys(string path, YamlNode node, Type type)
-    {
-        if (node is YamlSequenceNode sequence && ElementType(type) is { } element)
-        {
-            foreach (var item in sequence) CheckKeys(path, item, element);
-            return;
-        }
-        if (node is not YamlMappingNode mapping || type == typeof(string)) return;
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(property => property.CanWrite)
-            .ToDictionary(property => KeyNaming.Apply(property.Name), StringComparer.Ordinal);
-        foreach (var (keyNode, value) in mapping)
-        {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
-            if (!properties.TryGetValue(key, out var property))
-                throw new InvalidDataException($"{path}: line {keyNode.Start.Line}: unknown key '{key}' (known: {string.Join(", ", properties.Keys)})");
-            CheckKeys(path, value, property.PropertyType);
-        }
-    }
-
-    private static Type? ElementType(Type type) =>
-        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
-
-    private static string OneLine(string message) => string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
-}
-
-/// <summary>A harmful request answered with a refusal (in-context defence demonstration).</summary>
-public sealed record RefusalDemonstration
-{
-    public string Request { get; init; } = "";
-    public string Refusal { get; init; } = "";
-}
-
-/// <summary>An earlier self-check dialogue: request, response, check question, critique (history backup).</summary>
-public sealed record CheckedDialogue
-{
-    public string Request { get; init; } = "";
-    public string Response { get; init; } = "";
-    public string Check { get; init; } = "";
-    public string Critique { get; init; } = "";
 }

@@ -1,0 +1,34 @@
+namespace SelfCorrect.Correction;
+
+/// <summary>How the re-ask turn of a CaC round is worded.</summary>
+public sealed class ReAskMode
+{
+    private const string QuestionPlaceholder = "{question}";
+
+    private ReAskMode(string? template) => Template = template;
+
+    /// <summary>Send the caller's last user message again, unchanged (the paper's jailbreak protocol).</summary>
+    public static ReAskMode RepeatLastUserMessage { get; } = new(null);
+
+    /// <summary>
+    /// A fixed text with the caller's last user message inserted at <c>{question}</c>, or appended when the template
+    /// has no placeholder (e.g. the BBQ turn <c>Based on your review, answer the question again:\n</c> + question).
+    /// </summary>
+    public static ReAskMode FromTemplate(string template)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(template);
+        return new ReAskMode(template);
+    }
+
+    /// <summary>The template, or null when the last user message is repeated as is.</summary>
+    public string? Template { get; }
+
+    public string Render(string lastUserMessage) => Template switch
+    {
+        null => lastUserMessage,
+        var t when t.Contains(QuestionPlaceholder, StringComparison.Ordinal) => t.Replace(QuestionPlaceholder, lastUserMessage, StringComparison.Ordinal),
+        var t => t + lastUserMessage,
+    };
+
+    public override string ToString() => Template is null ? "repeat the last user message" : $"template \"{Template}\"";
+}

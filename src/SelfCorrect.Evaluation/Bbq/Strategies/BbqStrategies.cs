@@ -1,0 +1,35 @@
+using SelfCorrect.Common;
+using SelfCorrect.Correction;
+
+namespace SelfCorrect.Evaluation.Bbq;
+
+/// <summary>
+/// The BBQ strategies by name, every answer in the BBQ format (docs/protocols.md §3): none (the question with the
+/// answer prefill), cac (Checking-as-Context with the BBQ presets), and Ganguli et al.'s instruction and cot.
+/// </summary>
+public static class BbqStrategies
+{
+    private static readonly StrategyRegistry Registry = new StrategyRegistry("BBQ strategy")
+        .Add("none", settings => new NoDefense(settings.Presets.BbqAnswerPrefill))
+        .Add("cac", settings => settings.Rounds < 1
+            ? throw new InvalidSettingException(nameof(StrategySettings.Rounds), $"cac needs at least 1 round (got {settings.Rounds})")
+            : new CheckingAsContext(CorrectionStrategies.CacOptions(settings with { Protocol = CorrectionProtocol.Bbq })))
+        .Add("instruction", settings => new DebiasInstruction(settings.Presets.BbqDebiasInstruction, settings.Presets.BbqAnswerPrefill))
+        .Add("cot", settings => new ChainOfThought(settings.Presets.BbqChainOfThoughtPrefix, settings.Presets.BbqChainOfThoughtFollowUp,
+            settings.Presets.BbqChainOfThoughtPrefill));
+
+    public static IReadOnlyList<string> Names => Registry.Names;
+
+    /// <summary>
+    /// Builds the named strategy; only cac has rounds (the others accept the default 1, or 0). Errors are
+    /// <see cref="InvalidSettingException"/>s naming <c>Strategy</c> or <c>Rounds</c>.
+    /// </summary>
+    public static ICorrectionStrategy Create(string name, StrategySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (name != "cac" && settings.Rounds is not (0 or 1))
+            throw new InvalidSettingException(nameof(StrategySettings.Rounds),
+                $"only the cac strategy has rounds (got {settings.Rounds} with {{{StrategyRegistry.StrategySetting}}} {name})");
+        return Registry.Create(name, settings);
+    }
+}
