@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
-using SelfCorrect.Evaluation.Running;
+using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Tests;
 
 // Runner throughput: BBQ samples (strategy none: one request each) through the real OpenAI-compatible backend against

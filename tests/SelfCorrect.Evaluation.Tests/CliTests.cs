@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SelfCorrect.Cli;
 using SelfCorrect.Evaluation.Bbq;
-using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 
@@ -105,7 +105,7 @@ public sealed class CliTests
         string ambiguousOnly = Fixtures.TemporaryDirectory();
         Fixtures.WriteJsonLines(ambiguousOnly, "Age.jsonl", [Fixtures.BbqRow("Age", 1, "neg", "ambig", 2)]);
         var empty = await RunAsync(BbqArgs(ambiguousOnly, server.BaseUri, output, "--condition", "disambig"));
-        Assert.Equal((2, "error: empty selection: no examples with --condition disambig in categories Age"), (empty.ExitCode, empty.Error.Trim()));
+        Assert.Equal((2, "error: --condition: empty selection: no examples with condition disambig in categories Age"), (empty.ExitCode, empty.Error.Trim()));
         var otherSettings = await RunAsync(BbqArgs(data, server.BaseUri, output, "--condition", "ambig"));
         Assert.Equal(2, otherSettings.ExitCode);
         Assert.Contains("holds a run with other settings (selection.condition", otherSettings.Error);

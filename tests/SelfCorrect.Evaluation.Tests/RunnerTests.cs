@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
-using SelfCorrect.Evaluation.Records;
-using SelfCorrect.Evaluation.Running;
+using SelfCorrect.Evaluation.Storage;
+using SelfCorrect.Evaluation.Runner;
 
 namespace SelfCorrect.Evaluation.Tests;
 

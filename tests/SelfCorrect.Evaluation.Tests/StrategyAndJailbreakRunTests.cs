@@ -3,8 +3,8 @@ using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
-using SelfCorrect.Evaluation.Records;
-using SelfCorrect.Evaluation.Running;
+using SelfCorrect.Evaluation.Storage;
+using SelfCorrect.Evaluation.Runner;
 
 namespace SelfCorrect.Evaluation.Tests;
 
@@ -108,7 +108,8 @@ public sealed class StrategyAndJailbreakRunTests
         {
             DataPath = csv,
             Limit = 4,
-            Attacks = [JailbreakAttack.Parse("none", null), JailbreakAttack.Parse("suffix", "zz")],
+            Attacks = ["none", "suffix"],
+            Suffix = "zz",
             Defenses = ["none", "cac"],
             Rounds = 2,
             Model = new JsonObject { ["spec"] = "openai:m" },

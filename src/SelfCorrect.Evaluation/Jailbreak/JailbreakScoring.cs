@@ -1,4 +1,4 @@
-using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Storage;
 using SelfCorrect.Evaluation.Statistics;
 
 namespace SelfCorrect.Evaluation.Jailbreak;

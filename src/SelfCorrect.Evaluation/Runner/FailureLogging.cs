@@ -1,9 +1,9 @@
-using SelfCorrect.Evaluation.Runs;
+using SelfCorrect.Evaluation.Storage;
 
-namespace SelfCorrect.Evaluation.Running;
+namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>Passes progress on and also appends every failed sample to the run's failures.log.</summary>
-public sealed class FailureLogging(IRunProgress inner, RunFolder folder) : IRunProgress
+public sealed class FailureLogging(IRunProgress inner, EvaluationDirectory directory) : IRunProgress
 {
     public void Started(string what, int pending, int alreadyDone) => inner.Started(what, pending, alreadyDone);
 
@@ -11,7 +11,7 @@ public sealed class FailureLogging(IRunProgress inner, RunFolder folder) : IRunP
 
     public void Failed(string key, Exception error)
     {
-        folder.RecordFailure(key, error);
+        directory.RecordFailure(key, error);
         inner.Failed(key, error);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace SelfCorrect.Evaluation.Runs;
+namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>How much of the planned work a metrics file covers; the report flags incomplete runs.</summary>
 public sealed record Coverage(int Expected, int Recorded)
@@ -11,7 +11,7 @@ public sealed record Coverage(int Expected, int Recorded)
     /// <summary>The metrics as JSON with a <c>coverage</c> object in front.</summary>
     public JsonObject Wrap<T>(T metrics)
     {
-        var body = JsonSerializer.SerializeToNode(metrics, RunFolder.MetricsJson)!.AsObject();
+        var body = JsonSerializer.SerializeToNode(metrics, EvaluationJson.Metrics)!.AsObject();
         var result = new JsonObject
         {
             ["benchmark"] = body["benchmark"]?.DeepClone(),

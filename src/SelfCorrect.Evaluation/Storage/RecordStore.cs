@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SelfCorrect.Evaluation.Records;
+namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>
 /// An append-only keyed JSON Lines file of a run (responses, judgements). Opening it reads what earlier attempts

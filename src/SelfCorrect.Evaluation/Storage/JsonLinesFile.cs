@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using SelfCorrect.Evaluation.Data;
 
-namespace SelfCorrect.Evaluation.Records;
+namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>A value read back from a keyed JSON Lines file, with its key and the line it came from.</summary>
 public sealed record StoredLine<T>(T Value, string Key, string Path, int Line)

@@ -1,4 +1,4 @@
-namespace SelfCorrect.Evaluation.Records;
+namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>How a benchmark keys its samples: the fields a record must carry and the stable key built from them.</summary>
 public abstract class SampleKeyFormat

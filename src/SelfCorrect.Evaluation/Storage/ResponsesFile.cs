@@ -1,6 +1,6 @@
 using SelfCorrect.Evaluation.Data;
 
-namespace SelfCorrect.Evaluation.Records;
+namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>Reads and validates responses files (JSON Lines of <see cref="ResponseRecord"/>).</summary>
 public static class ResponsesFile

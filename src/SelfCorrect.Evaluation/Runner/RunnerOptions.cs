@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using SelfCorrect.Common;
 
-namespace SelfCorrect.Evaluation.Running;
+namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>How hard a run drives the model: samples in flight, request rate, and when to give up.</summary>
 public sealed record RunnerOptions
@@ -16,9 +17,9 @@ public sealed record RunnerOptions
 
     public void Validate()
     {
-        if (Concurrency < 1) throw new ArgumentException($"--concurrency must be ≥ 1 (got {Concurrency})");
-        if (RequestsPerMinute is < 1) throw new ArgumentException($"--rpm must be ≥ 1 (got {RequestsPerMinute})");
-        if (MaxFailures < 1) throw new ArgumentException($"--max-failures must be ≥ 1 (got {MaxFailures})");
+        if (Concurrency < 1) throw new InvalidSettingException(nameof(Concurrency), $"must be ≥ 1 (got {Concurrency})");
+        if (RequestsPerMinute is < 1) throw new InvalidSettingException(nameof(RequestsPerMinute), $"must be ≥ 1 (got {RequestsPerMinute})");
+        if (MaxFailures < 1) throw new InvalidSettingException(nameof(MaxFailures), $"must be ≥ 1 (got {MaxFailures})");
     }
 
     /// <summary>The runtime section of settings.json (may change between attempts of one run).</summary>

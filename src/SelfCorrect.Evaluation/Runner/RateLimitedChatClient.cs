@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.AI;
 
-namespace SelfCorrect.Evaluation.Running;
+namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>
 /// Holds every model request until the rate limit allows it: a token bucket of one token refilled every

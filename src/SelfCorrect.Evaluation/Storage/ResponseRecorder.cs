@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 
-namespace SelfCorrect.Evaluation.Records;
+namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>Turns a strategy's response into the record of its sample, stage by stage.</summary>
 public static class ResponseRecorder

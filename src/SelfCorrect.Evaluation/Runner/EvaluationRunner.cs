@@ -1,17 +1,6 @@
 using System.Diagnostics;
 
-namespace SelfCorrect.Evaluation.Running;
-
-/// <summary>What a runner reports while it works (a live bar on a terminal, plain lines otherwise).</summary>
-public interface IRunProgress
-{
-    void Started(string what, int pending, int alreadyDone);
-    void Completed(bool succeeded);
-    void Failed(string key, Exception error);
-}
-
-/// <summary>How a run ended: samples completed and failed in this attempt, and whether it stopped early.</summary>
-public sealed record RunOutcome(int Completed, int Failed, bool Interrupted, bool StoppedOnFailures, TimeSpan Elapsed);
+namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>
 /// Evaluates pending samples with at most <see cref="RunnerOptions.Concurrency"/> in flight. Each sample's work
