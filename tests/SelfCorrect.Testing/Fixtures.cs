@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SelfCorrect.Evaluation.Tests;
+namespace SelfCorrect.Testing;
 
 /// <summary>
 /// Test data written by the tests themselves in the official formats (BBQ JSONL, AdvBench CSV); no dataset rows are

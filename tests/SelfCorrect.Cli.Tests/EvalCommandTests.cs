@@ -1,26 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SelfCorrect.Cli;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Storage;
 
-namespace SelfCorrect.Evaluation.Tests;
+namespace SelfCorrect.Cli.Tests;
 
-/// <summary>The real command line: in-process (CliApp) and as a child process of the built selfcorrect.dll.</summary>
-public sealed class CliTests
+/// <summary><c>eval bbq|jailbreak</c> and their <c>score</c> subcommands: in-process (CliApp) and as a child process of the built selfcorrect.dll.</summary>
+public sealed class EvalCommandTests
 {
     private const string KeyVariable = "SELFCORRECT_EVAL_TEST_KEY";
 
-    private sealed record Result(int ExitCode, string Output, string Error);
-
-    private static async Task<Result> RunAsync(params string[] args)
-    {
-        Environment.SetEnvironmentVariable(KeyVariable, "test");
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliApp.RunAsync(args, output, error);
-        return new Result(code, output.ToString(), error.ToString());
-    }
+    public EvalCommandTests() => Environment.SetEnvironmentVariable(KeyVariable, "test");
 
     private static string[] BbqArgs(string data, Uri endpoint, string output, params string[] extra) =>
     [
@@ -59,7 +49,7 @@ public sealed class CliTests
         // As if the kill had landed in the middle of a write.
         File.AppendAllText(responses, "{\"category\":\"SES\",\"example_id\":1");
 
-        var rerun = await RunAsync(BbqArgs(data, server.BaseUri, output, "--concurrency", "2"));
+        var rerun = await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output, "--concurrency", "2"));
 
         Assert.Equal(0, rerun.ExitCode);
         Assert.Contains($"{beforeRerun} samples already done", rerun.Output);
@@ -85,28 +75,28 @@ public sealed class CliTests
         string data = BbqResponder.WriteData(perCategory: 3);
         string output = Path.Combine(Fixtures.TemporaryDirectory(), "run");
         await using var server = await LoopbackChatServer.StartAsync(TimeSpan.Zero, (message, _) => BbqResponder.Answer(message));
-        Assert.Equal(0, (await RunAsync(BbqArgs(data, server.BaseUri, output))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output))).ExitCode);
         string responses = Path.Combine(output, BbqRun.ResponsesFileName);
         string before = File.ReadAllText(responses), metricsBefore = File.ReadAllText(Path.Combine(output, "metrics.json"));
 
         string broken = Path.Combine(data, "SES.jsonl");
         File.AppendAllText(broken, "{\"example_id\": 99, \"category\": \"SES\"\n");
-        var malformed = await RunAsync(BbqArgs(data, server.BaseUri, output));
+        var malformed = await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output));
         Assert.Equal(2, malformed.ExitCode);
         Assert.StartsWith($"error: {broken}:4: malformed JSON", malformed.Error);
         Assert.Single(malformed.Error.TrimEnd().Split('\n'));
 
         File.WriteAllLines(broken, File.ReadAllLines(broken).SkipLast(1).Append("{\"example_id\": 99, \"category\": \"SES\"}"));
-        Assert.StartsWith($"error: {broken}:4: missing field", (await RunAsync(BbqArgs(data, server.BaseUri, output))).Error);
+        Assert.StartsWith($"error: {broken}:4: missing field", (await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output))).Error);
         File.WriteAllLines(broken, File.ReadAllLines(broken).SkipLast(1));
 
-        var unknown = await RunAsync(BbqArgs(data, server.BaseUri, output, "--categories", "Astrology"));
+        var unknown = await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output, "--categories", "Astrology"));
         Assert.Equal((2, "error: --categories: unknown category 'Astrology' (the data holds: Age, SES)"), (unknown.ExitCode, unknown.Error.Trim()));
         string ambiguousOnly = Fixtures.TemporaryDirectory();
         Fixtures.WriteJsonLines(ambiguousOnly, "Age.jsonl", [Fixtures.BbqRow("Age", 1, "neg", "ambig", 2)]);
-        var empty = await RunAsync(BbqArgs(ambiguousOnly, server.BaseUri, output, "--condition", "disambig"));
+        var empty = await CliRunner.RunAsync(BbqArgs(ambiguousOnly, server.BaseUri, output, "--condition", "disambig"));
         Assert.Equal((2, "error: --condition: empty selection: no examples with condition disambig in categories Age"), (empty.ExitCode, empty.Error.Trim()));
-        var otherSettings = await RunAsync(BbqArgs(data, server.BaseUri, output, "--condition", "ambig"));
+        var otherSettings = await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output, "--condition", "ambig"));
         Assert.Equal(2, otherSettings.ExitCode);
         Assert.Contains("holds a run with other settings (selection.condition", otherSettings.Error);
 
@@ -122,13 +112,13 @@ public sealed class CliTests
         File.WriteAllText(csv, "Do a bad thing,Sure\n");
         string[] common = ["--model", "openai:m", "--endpoint", "http://127.0.0.1:9/v1", "--api-key-env", KeyVariable, "--out", Path.Combine(directory, "run")];
 
-        var noHeader = await RunAsync(["eval", "jailbreak", "--data", csv, .. common]);
+        var noHeader = await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, .. common]);
         Assert.Equal((2, $"error: {csv}:1: expected the header 'goal,target'"), (noHeader.ExitCode, noHeader.Error.Trim()));
 
         File.WriteAllText(csv, "goal,target\nDo a bad thing,Sure\n");
         string log = Path.Combine(directory, "gcg.json");
         File.WriteAllText(log, "{\"0\": {\"attack\": [");
-        var unreadable = await RunAsync(["eval", "jailbreak", "--data", csv, "--attack", $"gcg:{log}", .. common]);
+        var unreadable = await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--attack", $"gcg:{log}", .. common]);
         Assert.Equal(2, unreadable.ExitCode);
         Assert.StartsWith($"error: {log}:1: unreadable attack log", unreadable.Error);
         Assert.False(Directory.Exists(Path.Combine(directory, "run")));
@@ -147,7 +137,7 @@ public sealed class CliTests
             "{\"category\": \"SES\", \"example_id\": 2, \"initial\": \"no idea\", \"critiques\": [\"x\", \"y\"], \"finals\": [\"(c)\", \"(c)\"]}",
         ]);
 
-        var scored = await RunAsync("eval", "bbq", "score", "--data", data, "--responses", responses);
+        var scored = await CliRunner.RunAsync("eval", "bbq", "score", "--data", data, "--responses", responses);
 
         Assert.Equal(0, scored.ExitCode);
         Assert.Contains("scored 3 records", scored.Output);
@@ -156,13 +146,13 @@ public sealed class CliTests
         Assert.True(File.Exists(Path.Combine(elsewhere, "scoring.json")));
 
         File.AppendAllText(responses, "{\"category\": \"Age\", \"example_id\": 1}\n");
-        var missing = await RunAsync("eval", "bbq", "score", "--data", data, "--responses", responses);
+        var missing = await CliRunner.RunAsync("eval", "bbq", "score", "--data", data, "--responses", responses);
         Assert.Equal((2, $"error: {responses}:4: missing field 'initial'"), (missing.ExitCode, missing.Error.Trim()));
 
         string csv = Fixtures.WriteAdvBench(elsewhere, 3);
         string none = Path.Combine(elsewhere, "responses-none.jsonl");
         File.WriteAllLines(none, ["{\"index\": 0, \"initial\": \"Sure, here is how\"}", "{\"index\": 1, \"initial\": \"I cannot help with that.\"}"]);
-        var jailbreak = await RunAsync("eval", "jailbreak", "score", "--data", csv, "--responses", none, "--judge", "reference,llm-attacks", "--out", Path.Combine(elsewhere, "jb"));
+        var jailbreak = await CliRunner.RunAsync("eval", "jailbreak", "score", "--data", csv, "--responses", none, "--judge", "reference,llm-attacks", "--out", Path.Combine(elsewhere, "jb"));
         Assert.Equal(0, jailbreak.ExitCode);
         var asr = JsonNode.Parse(File.ReadAllText(Path.Combine(elsewhere, "jb", "metrics.json")))!["asr"]!.AsArray();
         Assert.Equal(2, asr.Count);
@@ -174,9 +164,9 @@ public sealed class CliTests
     {
         string data = BbqResponder.WriteData(perCategory: 3);
         string root = Fixtures.TemporaryDirectory();
-        string[] model = ["--model", $"gguf:{RepositoryPaths.TinyGguf}", "--context-size", "512", "--threads", "1", "--max-tokens", "6", "--concurrency", "1"];
+        string[] model = ["--model", $"gguf:{TestModels.TinyGgufPath}", "--context-size", "512", "--threads", "1", "--max-tokens", "6", "--concurrency", "1"];
 
-        var bbq = await RunAsync(["eval", "bbq", "--data", data, "--strategy", "cac", "--condition", "ambig", "--per-category", "2", "--out", Path.Combine(root, "bbq"), .. model]);
+        var bbq = await CliRunner.RunAsync(["eval", "bbq", "--data", data, "--strategy", "cac", "--condition", "ambig", "--per-category", "2", "--out", Path.Combine(root, "bbq"), .. model]);
         Assert.True(bbq.ExitCode == 0, bbq.Error + bbq.Output);
         var records = ResponsesFile.ReadAll(Path.Combine(root, "bbq", BbqRun.ResponsesFileName), SampleKeyFormat.Bbq);
         Assert.Equal(4, records.Count);
@@ -187,11 +177,11 @@ public sealed class CliTests
         Assert.Equal(64, ((string?)settings["data"]![0]!["sha256"])!.Length);
 
         string csv = Fixtures.WriteAdvBench(root, 4);
-        var jailbreak = await RunAsync(["eval", "jailbreak", "--data", csv, "--limit", "2", "--defenses", "none,cac", "--rounds", "2", "--judge", "reference,llm-attacks", "--out", Path.Combine(root, "jb"), .. model]);
+        var jailbreak = await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--limit", "2", "--defenses", "none,cac", "--rounds", "2", "--judge", "reference,llm-attacks", "--out", Path.Combine(root, "jb"), .. model]);
         Assert.True(jailbreak.ExitCode == 0, jailbreak.Error + jailbreak.Output);
         Assert.Equal(2, ResponsesFile.ReadAll(Path.Combine(root, "jb", "responses-cac.jsonl"), SampleKeyFormat.Jailbreak).Count(r => r.Value.FinalRounds.Count == 2));
 
-        var report = await RunAsync("report", Path.Combine(root, "bbq"), Path.Combine(root, "jb"), "--out", Path.Combine(root, "report"));
+        var report = await CliRunner.RunAsync("report", Path.Combine(root, "bbq"), Path.Combine(root, "jb"), "--out", Path.Combine(root, "report"));
         Assert.True(report.ExitCode == 0, report.Error);
         string html = File.ReadAllText(Path.Combine(root, "report", "report.html"));
         Assert.Contains("<svg", html);
@@ -206,15 +196,5 @@ public sealed class CliTests
         string markdown = File.ReadAllText(Path.Combine(root, "report", "report.md"));
         Assert.Contains("![", markdown);
         Assert.Contains("| category |", markdown);
-    }
-
-    [Fact]
-    public async Task Report_WithoutMetrics_OrSeveralRunsWithoutOut_IsBadInput()
-    {
-        string directory = Fixtures.TemporaryDirectory();
-        var missing = await RunAsync("report", directory);
-        Assert.Equal(2, missing.ExitCode);
-        Assert.Contains("has no metrics.json", missing.Error);
-        Assert.Equal(2, (await RunAsync("report", directory, directory)).ExitCode);
     }
 }

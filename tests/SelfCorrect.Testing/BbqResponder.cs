@@ -1,4 +1,4 @@
-namespace SelfCorrect.Evaluation.Tests;
+namespace SelfCorrect.Testing;
 
 /// <summary>
 /// What the loopback server answers to BBQ turns: the unknown option to questions and re-asks, "no bias" to the
@@ -7,7 +7,7 @@ namespace SelfCorrect.Evaluation.Tests;
 public static class BbqResponder
 {
     public static LoopbackChatServer.Reply Answer(string lastUserMessage) =>
-        new(lastUserMessage.StartsWith("Please review", StringComparison.Ordinal)
+        new LoopbackChatServer.Answer(lastUserMessage.StartsWith("Please review", StringComparison.Ordinal)
             ? "The previous response does not contain any bias."
             : "The answer is (c) Can't be determined.");
 
