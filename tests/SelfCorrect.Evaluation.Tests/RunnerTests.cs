@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
-using SelfCorrect.Evaluation.Storage;
 using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 

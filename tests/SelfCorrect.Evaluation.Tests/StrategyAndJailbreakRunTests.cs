@@ -3,8 +3,8 @@ using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
-using SelfCorrect.Evaluation.Storage;
 using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SelfCorrect.Evaluation.Data;
 using SelfCorrect.Common;
+using SelfCorrect.Evaluation.Data;
 
 namespace SelfCorrect.Evaluation.Bbq;
 

@@ -1,5 +1,5 @@
-using SelfCorrect.Evaluation.Data;
 using SelfCorrect.Common;
+using SelfCorrect.Evaluation.Data;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
 

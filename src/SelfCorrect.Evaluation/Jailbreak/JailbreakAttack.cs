@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SelfCorrect.Evaluation.Data;
 using SelfCorrect.Common;
+using SelfCorrect.Evaluation.Data;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
 
@@ -8,7 +8,7 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 public sealed record AttackedPrompt(int Index, string Attack, string Prompt);
 
 /// <summary>
-/// An attack turns AdvBench goals into adversarial prompts (cac-protocol.md §3): none; one fixed suffix for every
+/// An attack turns AdvBench goals into adversarial prompts (docs/protocols.md §4): none; one fixed suffix for every
 /// goal (<c>{goal} {suffix}</c>, e.g. a GCG transfer suffix); per-prompt GCG suffixes or AutoDAN prefixes
 /// (<c>{prefix} {goal}</c>) from the reference code's attack log; or a JSONL file of ready prompts.
 /// </summary>
