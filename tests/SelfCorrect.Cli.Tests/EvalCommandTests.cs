@@ -105,6 +105,65 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
+    public async Task OtherSettings_ResumeRefusedNamingOutAndForce_ForceReplacesTheRun()
+    {
+        string data = BbqResponder.WriteData(perCategory: 3);
+        string output = Path.Combine(Fixtures.TemporaryDirectory(), "run");
+        await using var server = await LoopbackChatServer.StartAsync(TimeSpan.Zero, (message, _) => BbqResponder.Answer(message));
+        Assert.Equal(0, (await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output))).ExitCode);
+        string responses = Path.Combine(output, BbqRun.ResponsesFileName);
+        Assert.Equal(6, ResponsesFile.ReadAll(responses, SampleKeyFormat.Bbq).Count);
+
+        var refused = await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output, "--condition", "ambig"));
+        refused.AssertOneLineUsageError($"--out: '{output}' holds a run with other settings (selection.condition: \"all\" in the directory vs \"ambig\" now); "
+            + "rerun with the same settings to resume it, choose another --out, or set --force to replace it");
+        var replaced = await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, output, "--condition", "ambig", "--force"));
+
+        Assert.Equal(0, replaced.ExitCode);
+        // Two of each category's three questions are ambiguous.
+        Assert.Equal(["Age/1", "Age/2", "SES/1", "SES/2"], ResponsesFile.ReadAll(responses, SampleKeyFormat.Bbq).Select(r => r.Key).Order());
+        Assert.Equal("ambig", (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(output, "settings.json")))!["selection"]!["condition"]);
+    }
+
+    [Fact]
+    public async Task Force_FolderThatIsNotAnEvaluationRun_IsRefusedAndUntouched_WithoutSuggestingForce()
+    {
+        string data = BbqResponder.WriteData(perCategory: 3);
+        string folder = Fixtures.TemporaryDirectory();
+        File.WriteAllText(Path.Combine(folder, "thesis.tex"), "three years of work");
+        await using var server = await LoopbackChatServer.StartAsync(TimeSpan.Zero, (message, _) => BbqResponder.Answer(message));
+
+        var refused = await CliRunner.RunAsync(BbqArgs(data, server.BaseUri, folder, "--force"));
+
+        refused.AssertOneLineUsageError($"--out: '{folder}' holds files that are not a selfcorrect evaluation run; choose an empty or new directory");
+        Assert.DoesNotContain("--force", refused.Error);
+        Assert.Empty(server.Requests);
+        Assert.Equal("three years of work", File.ReadAllText(Path.Combine(folder, "thesis.tex")));
+        // The lock taken while looking is the only trace.
+        Assert.Equal([".lock", "thesis.tex"], Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task LibrarySettingErrors_NameTheOptions()
+    {
+        string directory = Fixtures.TemporaryDirectory();
+        string csv = Fixtures.WriteAdvBench(directory, 3);
+        string data = BbqResponder.WriteData(perCategory: 3);
+        string output = Path.Combine(directory, "run");
+        string[] model = ["--model", "openai:m", "--endpoint", "http://127.0.0.1:9/v1", "--api-key-env", KeyVariable, "--out", output];
+
+        (await CliRunner.RunAsync(["eval", "bbq", "--data", data, "--concurrency", "0", .. model])).AssertOneLineUsageError("error: --concurrency: must be ≥ 1 (got 0)");
+        (await CliRunner.RunAsync(["eval", "bbq", "--data", data, "--per-category", "0", .. model])).AssertOneLineUsageError("error: --per-category: must be at least 1 (got 0)");
+        (await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--attack", "suffix", .. model])).AssertOneLineUsageError("error: --attack: the suffix attack needs --suffix");
+        (await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--defenses", "none,cac,none", .. model])).AssertOneLineUsageError("error: --defenses: a defence is given twice");
+        (await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--judge", "astrology", .. model])).AssertOneLineUsageError("error: --judge: 'astrology' is not one of");
+        (await CliRunner.RunAsync(["eval", "jailbreak", "score", "--data", csv, "--responses", csv, "--rpm", "0"])).AssertOneLineUsageError("error: --rpm: must be ≥ 1 (got 0)");
+        (await CliRunner.RunAsync(["eval", "bbq", "score", "--data", data, "--responses", Path.Combine(directory, "absent.jsonl")]))
+            .AssertOneLineUsageError($"error: --responses: file '{Path.Combine(directory, "absent.jsonl")}' not found");
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public async Task BadJailbreakInput_CsvWithoutHeaderOrUnreadableAttackLog_ExitCode2()
     {
         string directory = Fixtures.TemporaryDirectory();
