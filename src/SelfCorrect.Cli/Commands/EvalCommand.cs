@@ -63,7 +63,7 @@ public static class EvalCommand
         var system = SystemOption();
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
-        var force = new Option<bool>("--force") { Description = "Replace the run directory instead of resuming it." };
+        var force = ForceOption();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
         {
             data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
@@ -158,7 +158,7 @@ public static class EvalCommand
         var judges = new JudgeSettings();
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
-        var force = new Option<bool>("--force") { Description = "Replace the run directory instead of resuming it." };
+        var force = ForceOption();
         var command = new Command("jailbreak", "AdvBench jailbreak defence: attack success rate per defence, initially and after each CaC round.")
         {
             data, limit, attack, suffix, defenses, rounds, demonstrations, checkPrompt, presets, system, output, force,
@@ -290,6 +290,9 @@ public static class EvalCommand
 
     private static Option<string?> PresetsOption() =>
         new("--presets") { Description = "YAML or JSON file overriding prompt presets (keys in snake_case, e.g. bbq_check_prompt)." };
+
+    private static Option<bool> ForceOption() =>
+        new("--force") { Description = "Replace the evaluation run in the run directory instead of resuming it (a directory of anything else is refused, never deleted)." };
 
     private static Option<string?> SystemOption() => new("--system") { Description = "System prompt of every conversation." };
 
