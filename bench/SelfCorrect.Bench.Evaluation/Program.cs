@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
-using SelfCorrect.Evaluation.Running;
-using SelfCorrect.Evaluation.Tests;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Testing;
 
 // Runner throughput: BBQ samples (strategy none: one request each) through the real OpenAI-compatible backend against
 // a loopback Kestrel server that answers every request after a fixed delay. Ideal rate = concurrency / delay; the

@@ -17,9 +17,9 @@ public sealed record RunKind(string Name, params string[] EarlierMarkers)
 public sealed class RunDirectory : IDisposable
 {
     public const string MarkerFile = ".selfcorrect-run";
-    public const string LockFile = ".lock";
+    public const string LockFile = DirectoryLock.FileName;
 
-    private readonly FileStream lockStream;
+    private readonly DirectoryLock directoryLock;
 
     public string Path { get; }
 
@@ -28,11 +28,11 @@ public sealed class RunDirectory : IDisposable
     /// <summary>True when the directory already held a run of this kind that the caller continues.</summary>
     public bool Existed { get; }
 
-    private RunDirectory(string path, RunKind kind, FileStream lockStream, bool existed)
+    private RunDirectory(string path, RunKind kind, DirectoryLock directoryLock, bool existed)
     {
         Path = path;
         Kind = kind;
-        this.lockStream = lockStream;
+        this.directoryLock = directoryLock;
         Existed = existed;
     }
 
@@ -79,14 +79,12 @@ public sealed class RunDirectory : IDisposable
 
     private static RunDirectory Open(string path, RunKind kind, string setting, Func<RunDirectory, bool> onExistingRun, bool mustExist = false)
     {
-        if (File.Exists(path)) throw new InvalidSettingException(setting, $"'{path}' is a file, not a directory");
-        Directory.CreateDirectory(path);
-        var lockStream = TakeLock(path, setting);
-        var directory = new RunDirectory(path, kind, lockStream, existed: false);
+        var directoryLock = DirectoryLock.Take(path, setting);
+        var directory = new RunDirectory(path, kind, directoryLock, existed: false);
         try
         {
             if (Holds(path, kind))
-                return new RunDirectory(path, kind, lockStream, onExistingRun(directory));
+                return new RunDirectory(path, kind, directoryLock, onExistingRun(directory));
             if (mustExist)
                 throw new InvalidSettingException(setting, $"'{path}' is not a selfcorrect {kind}");
             if (Directory.EnumerateFileSystemEntries(path).Any(entry => System.IO.Path.GetFileName(entry) != LockFile))
@@ -96,20 +94,8 @@ public sealed class RunDirectory : IDisposable
         }
         catch
         {
-            lockStream.Dispose();
+            directoryLock.Dispose();
             throw;
-        }
-    }
-
-    private static FileStream TakeLock(string path, string setting)
-    {
-        try
-        {
-            return new FileStream(System.IO.Path.Combine(path, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new InvalidSettingException(setting, $"directory '{path}' is in use by another selfcorrect process");
         }
     }
 
@@ -125,5 +111,5 @@ public sealed class RunDirectory : IDisposable
         AtomicFile.WriteAllText(PathOf(MarkerFile), Kind.Name + "\n");
     }
 
-    public void Dispose() => lockStream.Dispose();
+    public void Dispose() => directoryLock.Dispose();
 }

@@ -38,13 +38,19 @@ public static class StrictYaml
     public static YamlNode Parse(string text, string source)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new InvalidDataException($"{source}:{e.Start.Line}: {OneLine((e.InnerException ?? e).Message)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on a flow collection left open before more lines.
+            throw new InvalidDataException($"{source}:{parser.Current?.Start.Line ?? 1}: malformed YAML (a [ or {{ left open?)");
         }
         return stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode;
     }

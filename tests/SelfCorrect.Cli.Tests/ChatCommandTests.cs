@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SelfCorrect.Correction.Tests;
 
 namespace SelfCorrect.Cli.Tests;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using static SelfCorrect.Correction.Tests.LoopbackChatServer;
+using static SelfCorrect.Testing.LoopbackChatServer;
 
 namespace SelfCorrect.Correction.Tests;
 

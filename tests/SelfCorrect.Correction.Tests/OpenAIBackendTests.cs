@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
-using static SelfCorrect.Correction.Tests.LoopbackChatServer;
+using static SelfCorrect.Testing.LoopbackChatServer;
 
 namespace SelfCorrect.Correction.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Bbq;
 
 namespace SelfCorrect.Evaluation.Tests;
@@ -55,9 +56,9 @@ public sealed class BbqDataTests
         WriteCategory(directory, "Age", 4, _ => "ambig");
         var examples = BbqDataset.Load(BbqDataset.ResolveFiles([directory]));
 
-        var unknown = Assert.Throws<ArgumentException>(() => new BbqSelection(["Astrology"], "all", null, 0).Apply(examples));
+        var unknown = Assert.Throws<InvalidSettingException>(() => new BbqSelection(["Astrology"], "all", null, 0).Apply(examples));
         Assert.Contains("unknown category 'Astrology'", unknown.Message);
-        var empty = Assert.Throws<ArgumentException>(() => new BbqSelection([], "disambig", null, 0).Apply(examples));
+        var empty = Assert.Throws<InvalidSettingException>(() => new BbqSelection([], "disambig", null, 0).Apply(examples));
         Assert.Contains("empty selection", empty.Message);
     }
 

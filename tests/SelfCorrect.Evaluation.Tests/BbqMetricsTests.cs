@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Data;
-using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 

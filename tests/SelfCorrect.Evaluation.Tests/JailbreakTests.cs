@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Jailbreak;
-using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 
@@ -102,8 +103,8 @@ public sealed class JailbreakTests
         File.WriteAllText(noSuffix, "{\"0\": {\"attack\": [{\"prefix\": \"p\"}]}}");
         Assert.Contains("entry \"0\": the last 'attack' entry has no 'suffix'", Assert.Throws<InvalidDataException>(() => JailbreakAttack.Parse($"gcg:{noSuffix}", null).Build(rows)).Message);
 
-        Assert.Throws<ArgumentException>(() => JailbreakAttack.Parse("suffix", null));
-        Assert.Throws<ArgumentException>(() => JailbreakAttack.Parse("gcg", null));
+        Assert.Throws<InvalidSettingException>(() => JailbreakAttack.Parse("suffix", null));
+        Assert.Throws<InvalidSettingException>(() => JailbreakAttack.Parse("gcg", null));
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class JailbreakTests
         Assert.Equal(["refusal-reference", "refusal-file:mine"], mine.Refusal.Select(j => j.Name));
         Assert.Equal("openai:judge-model", mine.LlmModelSpec);
         Assert.False(mine.Refusal[1].IsJailbroken("I can't comply with that."));
-        Assert.Throws<ArgumentException>(() => JudgeSet.Parse(["astrology"]));
+        Assert.Throws<InvalidSettingException>(() => JudgeSet.Parse(["astrology"]));
     }
 
     [Theory]

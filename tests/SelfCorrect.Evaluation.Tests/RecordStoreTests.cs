@@ -1,5 +1,5 @@
 using System.Text;
-using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 

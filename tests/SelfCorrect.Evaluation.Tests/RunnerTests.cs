@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
-using SelfCorrect.Evaluation.Records;
-using SelfCorrect.Evaluation.Running;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 
@@ -53,9 +53,9 @@ public sealed class RunnerTests
         // Every third distinct turn fails once with 500 or 429 (the backend retries it); one example's turns always get 400.
         await using var server = await LoopbackChatServer.StartAsync(TimeSpan.FromMilliseconds(20), (message, _) =>
         {
-            if (brokenExample && message.Contains("(SES 7)", StringComparison.Ordinal)) return new(null, 400);
+            if (brokenExample && message.Contains("(SES 7)", StringComparison.Ordinal)) return new LoopbackChatServer.Status(400);
             int attempt = firstAttempts.AddOrUpdate(message, 1, (_, n) => n + 1);
-            return attempt == 1 && Math.Abs(message.GetHashCode(StringComparison.Ordinal)) % 3 == 0 ? new(null, attempt % 2 == 0 ? 429 : 500) : BbqResponder.Answer(message);
+            return attempt == 1 && Math.Abs(message.GetHashCode(StringComparison.Ordinal)) % 3 == 0 ? new LoopbackChatServer.Status(attempt % 2 == 0 ? 429 : 500) : BbqResponder.Answer(message);
         });
         using var backend = OpenAIBackend(server.BaseUri);
         var progress = new SilentProgress();

@@ -4,8 +4,8 @@ using SelfCorrect.Common;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
-using SelfCorrect.Evaluation.Records;
-using SelfCorrect.Evaluation.Running;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Tests;
 
@@ -145,10 +145,10 @@ public sealed class StrategyAndJailbreakRunTests
         // the judge says yes to compliance.
         await using var server = await LoopbackChatServer.StartAsync(TimeSpan.FromMilliseconds(5), (message, _) =>
             message.Contains("Generation:", StringComparison.Ordinal)
-                ? new(message.Contains("Sure, here", StringComparison.Ordinal) ? "Yes" : "No")
-                : message.Contains("harmful or harmless", StringComparison.Ordinal) ? new("That was harmful.")
-                : message.EndsWith(" zz", StringComparison.Ordinal) ? new("I cannot help with that.")
-                : new("Sure, here is how."));
+                ? new LoopbackChatServer.Answer(message.Contains("Sure, here", StringComparison.Ordinal) ? "Yes" : "No")
+                : message.Contains("harmful or harmless", StringComparison.Ordinal) ? new LoopbackChatServer.Answer("That was harmful.")
+                : message.EndsWith(" zz", StringComparison.Ordinal) ? new LoopbackChatServer.Answer("I cannot help with that.")
+                : new LoopbackChatServer.Answer("Sure, here is how."));
         Environment.SetEnvironmentVariable("SELFCORRECT_EVAL_TEST_KEY", "test");
         using var backend = ChatBackends.Create(new ModelSpec(BackendKind.OpenAI, "m"),
             new BackendOptions { Endpoint = server.BaseUri, ApiKeyEnvironmentVariable = "SELFCORRECT_EVAL_TEST_KEY" });
@@ -156,7 +156,8 @@ public sealed class StrategyAndJailbreakRunTests
         {
             DataPath = csv,
             Limit = 4,
-            Attacks = [JailbreakAttack.Parse("none", null), JailbreakAttack.Parse("suffix", "zz")],
+            Attacks = ["none", "suffix"],
+            Suffix = "zz",
             Defenses = ["none", "cac"],
             Rounds = 2,
             Model = new JsonObject { ["spec"] = "openai:m" },
@@ -180,10 +181,10 @@ public sealed class StrategyAndJailbreakRunTests
         Assert.All(result.Metrics.Agreement, a => Assert.Equal(1.0, a.Rate));
         Assert.Equal(["none", "suffix"], result.Metrics.Asr.Select(a => a.Attack).Distinct().Order());
 
-        int requestsBefore = server.Requests;
+        int requestsBefore = server.Requests.Count;
         var again = await JailbreakRun.RunAsync(request with { Runner = new RunnerOptions { Concurrency = 2 } }, backend, backend, new SilentProgress(), CancellationToken.None);
         Assert.Equal((16, 0, 0), (again.AlreadyDone, again.Generation.Completed, again.Judging!.Completed));
-        Assert.Equal(requestsBefore, server.Requests);
+        Assert.Equal(requestsBefore, server.Requests.Count);
         Assert.Equal(32, File.ReadAllLines(Path.Combine(request.OutDirectory, JailbreakRun.JudgementsFileName)).Length);
     }
 }

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
 using SelfCorrect.Evaluation.Reports;
-using SelfCorrect.Evaluation.Running;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Cli.Commands;
 
@@ -14,7 +13,7 @@ namespace SelfCorrect.Cli.Commands;
 /// <c>selfcorrect eval bbq|jailbreak</c> (and their <c>score</c> subcommands): benchmark runs into resumable run
 /// directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 130 interrupted.
 /// </summary>
-public static partial class EvalCommand
+public static class EvalCommand
 {
     private const int SamplesFailedExitCode = 1;
 
@@ -38,14 +37,13 @@ public static partial class EvalCommand
             command.Options.Add(Concurrency);
             command.Options.Add(Rpm);
             command.Options.Add(MaxFailures);
+            command.MapSetting(nameof(RunnerOptions.Concurrency), Concurrency)
+                .MapSetting(nameof(RunnerOptions.RequestsPerMinute), Rpm)
+                .MapSetting(nameof(RunnerOptions.MaxFailures), MaxFailures);
         }
 
-        public RunnerOptions Read(ParseResult parse)
-        {
-            var options = new RunnerOptions { Concurrency = parse.GetValue(Concurrency), RequestsPerMinute = parse.GetValue(Rpm), MaxFailures = parse.GetValue(MaxFailures) };
-            options.Validate();
-            return options;
-        }
+        public RunnerOptions Read(ParseResult parse) =>
+            new() { Concurrency = parse.GetValue(Concurrency), RequestsPerMinute = parse.GetValue(Rpm), MaxFailures = parse.GetValue(MaxFailures) };
     }
 
     private static Command Bbq()
@@ -65,45 +63,55 @@ public static partial class EvalCommand
         var system = SystemOption();
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
-        var force = new Option<bool>("--force") { Description = "Replace the run directory instead of resuming it." };
+        var force = ForceOption();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
         {
             data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
         };
         model.AddTo(command);
+        model.MapSettings(command);
         runner.AddTo(command);
+        command.MapSetting(nameof(BbqRunRequest.DataPaths), data)
+            .MapSetting(nameof(BbqRunRequest.Strategy), strategy)
+            .MapSetting(nameof(BbqRunRequest.Rounds), rounds)
+            .MapSetting(nameof(BbqSelection.Categories), categories)
+            .MapSetting(nameof(BbqSelection.Condition), condition)
+            .MapSetting(nameof(BbqSelection.PerCategory), perCategory)
+            .MapSetting(nameof(BbqRunRequest.CheckPrompt), checkPrompt)
+            .MapSetting(nameof(BbqRunRequest.OutDirectory), output)
+            .MapSetting(nameof(BbqRunRequest.Force), force);
         command.Subcommands.Add(BbqScore());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var spec = model.ReadSpec(parse);
             string strategyName = parse.GetValue(strategy)!;
             var (presetValues, presetsFile) = ReadPresets(parse, presets);
+            var backendOptions = model.ReadBackendOptions(parse);
+            var chatOptions = model.ReadChatOptions(parse);
             var request = new BbqRunRequest
             {
                 DataPaths = parse.GetValue(data)!,
                 Selection = new BbqSelection(SplitList(parse.GetValue(categories)), parse.GetValue(condition)!, parse.GetValue(perCategory), checked((int)parse.GetValue(model.Seed))),
-                Model = DescribeModel(parse, model),
+                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
                 Strategy = strategyName,
                 Rounds = parse.GetValue(rounds),
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(checkPrompt),
                 SystemPrompt = parse.GetValue(system),
-                ChatOptions = model.ReadChatOptions(parse),
+                ChatOptions = chatOptions,
                 Runner = runner.Read(parse),
-                OutDirectory = parse.GetValue(output) ?? Path.Combine("runs", $"bbq-{Slug(spec)}-{strategyName}"),
+                OutDirectory = parse.GetValue(output) ?? BbqRunRequest.DefaultOutDirectory(spec, strategyName),
                 Force = parse.GetValue(force),
             };
-            // Validate the cheap inputs (data, selection, strategy) before a model is loaded.
-            request.Selection.Apply(BbqDataset.Load(BbqDataset.ResolveFiles(request.DataPaths)));
-            BbqRun.CreateStrategy(request.Strategy, request.Rounds, request.Presets, request.CheckPrompt);
+            request.Validate();
             var stdout = parse.InvocationConfiguration.Output;
-            using var backend = ChatBackends.Create(spec, model.ReadBackendOptions(parse));
+            using var backend = ChatBackends.Create(spec, backendOptions);
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => BbqRun.RunAsync(request, backend, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLine is null ? [] : [result.DiscardedTornLine]);
             stdout.WriteLine();
             stdout.Write(BbqTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Selected, result.AlreadyDone + result.Outcome.Completed, result.Outcome);
+            return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome);
         });
         return command;
     }
@@ -114,13 +122,21 @@ public static partial class EvalCommand
         var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format).", Required = true };
         var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the responses file's directory)." };
         var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model.") { data, responses, output };
+        command.MapSetting(nameof(BbqScoringRequest.DataPaths), data)
+            .MapSetting(nameof(BbqScoringRequest.ResponsesPath), responses)
+            .MapSetting(nameof(BbqScoringRequest.OutDirectory), output);
         command.SetAction(parse =>
         {
-            var result = BbqRescoring.Run(parse.GetValue(data)!, parse.GetValue(responses)!, parse.GetValue(output));
+            var result = BbqRescoring.Run(new BbqScoringRequest
+            {
+                DataPaths = parse.GetValue(data)!,
+                ResponsesPath = parse.GetValue(responses)!,
+                OutDirectory = parse.GetValue(output),
+            });
             var stdout = parse.InvocationConfiguration.Output;
             if (result.IgnoredTornLine is not null) stdout.WriteLine("note: the responses file ends in a torn line; it was ignored");
             stdout.Write(BbqTables.Summary(result.Metrics));
-            stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, "metrics.json")}");
+            stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
             return 0;
         });
         return command;
@@ -143,58 +159,62 @@ public static partial class EvalCommand
         var judges = new JudgeSettings();
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
-        var force = new Option<bool>("--force") { Description = "Replace the run directory instead of resuming it." };
+        var force = ForceOption();
         var command = new Command("jailbreak", "AdvBench jailbreak defence: attack success rate per defence, initially and after each CaC round.")
         {
             data, limit, attack, suffix, defenses, rounds, demonstrations, checkPrompt, presets, system, output, force,
         };
         model.AddTo(command);
+        model.MapSettings(command);
         judges.AddTo(command);
         runner.AddTo(command);
+        command.MapSetting(nameof(JailbreakRunRequest.DataPath), data)
+            .MapSetting(nameof(JailbreakRunRequest.Limit), limit)
+            .MapSetting(nameof(JailbreakRunRequest.Attacks), attack)
+            .MapSetting(nameof(JailbreakRunRequest.Suffix), suffix)
+            .MapSetting(nameof(JailbreakRunRequest.Defenses), defenses)
+            .MapSetting(nameof(JailbreakRunRequest.Rounds), rounds)
+            .MapSetting(nameof(JailbreakRunRequest.Demonstrations), demonstrations)
+            .MapSetting(nameof(JailbreakRunRequest.CheckPrompt), checkPrompt)
+            .MapSetting(nameof(JailbreakRunRequest.OutDirectory), output)
+            .MapSetting(nameof(JailbreakRunRequest.Force), force);
         command.Subcommands.Add(JailbreakScore());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var spec = model.ReadSpec(parse);
             var (presetValues, presetsFile) = ReadPresets(parse, presets);
-            var attackSpecs = SplitList(parse.GetValue(attack));
-            var judgeSet = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge)));
+            var backendOptions = model.ReadBackendOptions(parse);
+            var chatOptions = model.ReadChatOptions(parse);
             var request = new JailbreakRunRequest
             {
                 DataPath = parse.GetValue(data)!,
                 Limit = parse.GetValue(limit),
-                Attacks = (attackSpecs.Count == 0 ? ["none"] : attackSpecs).Select(a => JailbreakAttack.Parse(a, parse.GetValue(suffix))).ToList(),
-                Defenses = SplitList(parse.GetValue(defenses)) is { Count: > 0 } named ? named : CorrectionStrategies.Names,
+                Attacks = SplitList(parse.GetValue(attack)),
+                Suffix = parse.GetValue(suffix),
+                Defenses = SplitList(parse.GetValue(defenses)),
                 Rounds = parse.GetValue(rounds),
                 Demonstrations = parse.GetValue(demonstrations),
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(checkPrompt),
                 SystemPrompt = parse.GetValue(system),
-                Model = DescribeModel(parse, model),
-                ChatOptions = model.ReadChatOptions(parse),
-                Judges = judgeSet,
+                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
+                ChatOptions = chatOptions,
+                Judges = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge))),
                 LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
-                OutDirectory = parse.GetValue(output) ?? Path.Combine("runs", $"jailbreak-{Slug(spec)}"),
+                OutDirectory = parse.GetValue(output) ?? JailbreakRunRequest.DefaultOutDirectory(spec),
                 Force = parse.GetValue(force),
             };
-            // Validate the cheap inputs (data, attacks, defences) before a model is loaded.
-            var rows = AdvBench.Load(request.DataPath, request.Limit);
-            foreach (var a in request.Attacks) a.Build(rows);
-            foreach (string d in request.Defenses) JailbreakRun.CreateDefense(d, request);
-            var backendOptions = model.ReadBackendOptions(parse);
+            request.Validate();
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
-            using var judgeClient = judges.CreateClient(parse, judgeSet, backendOptions);
+            using var judgeClient = judges.CreateClient(parse, request.Judges, backendOptions);
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLines);
             stdout.WriteLine();
             stdout.Write(JailbreakTables.Summary(result.Metrics));
-            int recorded = result.Metrics.Defenses.Sum(d => d.Responses);
-            var outcome = result.Judging is { } judging
-                ? result.Generation with { Failed = result.Generation.Failed + judging.Failed, Interrupted = result.Generation.Interrupted || judging.Interrupted }
-                : result.Generation;
-            return Finish(stdout, result.Directory, result.Planned, recorded, outcome);
+            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
         });
         return command;
     }
@@ -210,17 +230,27 @@ public static partial class EvalCommand
         var command = new Command("score", "Rescore saved jailbreak outputs with any judges (only an llm: judge calls a model).") { data, responses, apiKeyEnv, output };
         judges.AddTo(command);
         runner.AddTo(command);
+        command.MapSetting(nameof(JailbreakScoringRequest.DataPath), data)
+            .MapSetting(nameof(JailbreakScoringRequest.ResponsesPaths), responses)
+            .MapSetting(nameof(JailbreakScoringRequest.OutDirectory), output);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var judgeSet = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge)));
-            string prompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt));
+            var request = new JailbreakScoringRequest
+            {
+                DataPath = parse.GetValue(data)!,
+                ResponsesPaths = SplitList(parse.GetValue(responses)),
+                Judges = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge))),
+                LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
+                Runner = runner.Read(parse),
+                OutDirectory = parse.GetValue(output),
+            };
+            request.Validate();
             var stdout = parse.InvocationConfiguration.Output;
-            using var judgeClient = judges.CreateClient(parse, judgeSet, new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! });
-            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRescoring.RunAsync(parse.GetValue(data)!,
-                SplitList(parse.GetValue(responses)), judgeSet, judgeClient, prompt, parse.GetValue(output), runner.Read(parse), progress, cancellationToken));
+            using var judgeClient = judges.CreateClient(parse, request.Judges, new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! });
+            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRescoring.RunAsync(request, judgeClient, progress, cancellationToken));
             if (result.IgnoredTornLines.Count > 0) stdout.WriteLine("note: a torn last line was ignored");
             stdout.Write(JailbreakTables.Summary(result.Metrics));
-            stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, "metrics.json")}");
+            stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
             if (result.Judging is { Interrupted: true }) return CliApp.CancelledExitCode;
             return result.Judging is { Failed: > 0 } ? SamplesFailedExitCode : 0;
         });
@@ -243,6 +273,7 @@ public static partial class EvalCommand
             command.Options.Add(Judge);
             command.Options.Add(Prompt);
             command.Options.Add(Endpoint);
+            command.MapSetting(nameof(JailbreakRunRequest.Judges), Judge);
         }
 
         public IChatClient? CreateClient(ParseResult parse, JudgeSet judges, BackendOptions modelOptions)
@@ -262,41 +293,17 @@ public static partial class EvalCommand
     private static Option<string?> PresetsOption() =>
         new("--presets") { Description = "YAML or JSON file overriding prompt presets (keys in snake_case, e.g. bbq_check_prompt)." };
 
+    private static Option<bool> ForceOption() =>
+        new("--force") { Description = "Replace the evaluation run in the run directory instead of resuming it (a directory of anything else is refused, never deleted)." };
+
     private static Option<string?> SystemOption() => new("--system") { Description = "System prompt of every conversation." };
 
     private static (PromptPresets Presets, string? File) ReadPresets(ParseResult parse, Option<string?> option) =>
         parse.GetValue(option) is { } file ? (PromptPresets.Load(file), file) : (PromptPresets.Default, null);
 
-    /// <summary>The model as recorded in settings.json: everything that shapes its answers, never the key itself.</summary>
-    private static JsonObject DescribeModel(ParseResult parse, ModelOptions model)
-    {
-        var backend = model.ReadBackendOptions(parse);
-        var chat = model.ReadChatOptions(parse);
-        return new JsonObject
-        {
-            ["spec"] = model.ReadSpec(parse).ToString(),
-            ["endpoint"] = backend.Endpoint?.ToString(),
-            ["chat_template"] = backend.ChatTemplate,
-            ["context_size"] = backend.ContextSize,
-            ["temperature"] = chat.Temperature,
-            ["max_tokens"] = chat.MaxOutputTokens,
-            ["seed"] = chat.Seed,
-        };
-    }
-
     /// <summary>Values given comma-separated, repeated, or both.</summary>
     private static IReadOnlyList<string> SplitList(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-
-    /// <summary>A short directory-safe name of the model: the file name of a GGUF path, else the model name.</summary>
-    private static string Slug(ModelSpec spec)
-    {
-        string name = spec.Kind == BackendKind.Gguf ? Path.GetFileNameWithoutExtension(spec.Target) : spec.Target;
-        return UnsafeForPath().Replace(name, "-");
-    }
-
-    [GeneratedRegex("[^A-Za-z0-9._-]+")]
-    private static partial Regex UnsafeForPath();
 
     private static void ReportTornLines(TextWriter stdout, IReadOnlyList<string> torn)
     {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SelfCorrect.Evaluation.Running;
+using SelfCorrect.Evaluation.Runner;
 using Spectre.Console;
 
 namespace SelfCorrect.Cli.Commands;

@@ -11,12 +11,10 @@ public static class ReportCommand
         var runs = new Argument<string[]>("runs") { Description = "Run (or rescoring) directories holding metrics.json; several are compared side by side.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "Where the report goes (default: the run directory; required for several runs)." };
         var command = new Command("report", "Write report.md and a self-contained report.html (PNG/SVG figures) for evaluation runs.") { runs, output };
+        command.MapSetting(nameof(ReportRequest.OutDirectory), output);
         command.SetAction(parse =>
         {
-            string[] directories = parse.GetValue(runs)!;
-            string? outDirectory = parse.GetValue(output);
-            if (outDirectory is null && directories.Length > 1) throw new UsageException("--out is required when several run directories are compared");
-            var result = ReportWriter.Write(directories, outDirectory ?? directories[0]);
+            var result = ReportWriter.Write(new ReportRequest { RunDirectories = parse.GetValue(runs)!, OutDirectory = parse.GetValue(output) });
             var stdout = parse.InvocationConfiguration.Output;
             foreach (string file in result.Files) stdout.WriteLine($"wrote {file}");
             return 0;

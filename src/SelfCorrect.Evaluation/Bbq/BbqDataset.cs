@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Data;
 
 namespace SelfCorrect.Evaluation.Bbq;
@@ -15,11 +16,11 @@ public static class BbqDataset
             if (Directory.Exists(path))
             {
                 var found = Directory.GetFiles(path, "*.jsonl").Order(StringComparer.Ordinal).ToList();
-                if (found.Count == 0) throw new FileNotFoundException($"--data: no .jsonl files in directory '{path}'");
+                if (found.Count == 0) throw new InvalidSettingException(nameof(BbqRunRequest.DataPaths), $"no .jsonl files in directory '{path}'");
                 files.AddRange(found);
             }
             else if (File.Exists(path)) files.Add(path);
-            else throw new FileNotFoundException($"--data: '{path}' is neither a file nor a directory");
+            else throw new InvalidSettingException(nameof(BbqRunRequest.DataPaths), $"'{path}' is neither a file nor a directory");
         }
         return files;
     }

@@ -1,4 +1,4 @@
-using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Bbq;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace SelfCorrect.Evaluation.Bbq;
 
 /// <summary>
-/// Grades a free-text reply to a BBQ question with the reference rules (cac-protocol.md §2, after the CaC
+/// Grades a free-text reply to a BBQ question with the reference rules (docs/protocols.md §3, after the CaC
 /// reference code): lower-case the reply, keep its first sentence, and find which options it names, by the option's
 /// text, by its letter (<c>b.</c>, <c>b)</c>, <c>(b)</c>) or, for the unknown option, by one of the dataset's
 /// unknown phrases. Exactly one option must be named; anything else is unparseable and is counted as such.

@@ -1,3 +1,5 @@
+using SelfCorrect.Common;
+
 namespace SelfCorrect.Evaluation.Bbq;
 
 /// <summary>Which examples a run uses: categories, context condition, and an optional seeded sample per category.</summary>
@@ -12,14 +14,14 @@ public sealed record BbqSelection(IReadOnlyList<string> Categories, string Condi
     /// </summary>
     public IReadOnlyList<BbqExample> Apply(IReadOnlyList<BbqExample> examples)
     {
-        if (!Conditions.Contains(Condition)) throw new ArgumentException($"--condition: '{Condition}' is not one of {string.Join(", ", Conditions)}");
-        if (PerCategory is <= 0) throw new ArgumentException($"--per-category: must be at least 1 (got {PerCategory})");
+        if (!Conditions.Contains(Condition)) throw new InvalidSettingException(nameof(Condition), $"'{Condition}' is not one of {string.Join(", ", Conditions)}");
+        if (PerCategory is <= 0) throw new InvalidSettingException(nameof(PerCategory), $"must be at least 1 (got {PerCategory})");
         var present = examples.Select(e => e.Category).Distinct().Order(StringComparer.Ordinal).ToList();
         var wanted = new List<string>();
         foreach (string name in Categories.Count == 0 ? present : Categories)
         {
             string category = present.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"--categories: unknown category '{name}' (the data holds: {string.Join(", ", present)})");
+                ?? throw new InvalidSettingException(nameof(Categories), $"unknown category '{name}' (the data holds: {string.Join(", ", present)})");
             if (!wanted.Contains(category)) wanted.Add(category);
         }
         var selected = new List<BbqExample>();
@@ -37,7 +39,7 @@ public sealed record BbqSelection(IReadOnlyList<string> Categories, string Condi
             selected.AddRange(pool);
         }
         if (selected.Count == 0)
-            throw new ArgumentException($"empty selection: no examples with --condition {Condition} in categories {string.Join(", ", wanted)}");
+            throw new InvalidSettingException(nameof(Condition), $"empty selection: no examples with condition {Condition} in categories {string.Join(", ", wanted)}");
         return selected;
     }
 

@@ -7,7 +7,7 @@ public sealed record TargetResolution(int? Index, string? UnresolvedReason)
 }
 
 /// <summary>
-/// Finds the option naming a stereotyped group (cac-protocol.md §2): the option whose <c>answer_info</c> group tag
+/// Finds the option naming a stereotyped group (docs/protocols.md §3): the option whose <c>answer_info</c> group tag
 /// matches <c>additional_metadata.stereotyped_groups</c>. Tags come in several forms, so both sides are normalised
 /// (case, spaces; <c>M-</c>/<c>F-</c>/<c>lowSES-</c> parts of intersectional tags split on '-'; man/boy → M,
 /// woman/girl → F; "transgender women"/"trans_F" → trans, after the official analysis script's rules), and an

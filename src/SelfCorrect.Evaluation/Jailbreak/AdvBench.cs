@@ -1,3 +1,4 @@
+using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Data;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
@@ -10,7 +11,7 @@ public static class AdvBench
 {
     public static IReadOnlyList<AdvBenchBehavior> Load(string path, int? limit = null)
     {
-        if (limit is <= 0) throw new ArgumentException($"--limit: must be at least 1 (got {limit})");
+        if (limit is <= 0) throw new InvalidSettingException(nameof(JailbreakRunRequest.Limit), $"must be at least 1 (got {limit})");
         var rows = new List<AdvBenchBehavior>();
         bool header = true;
         foreach (var record in CsvReader.Read(path))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Data;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
@@ -7,7 +8,7 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 public sealed record AttackedPrompt(int Index, string Attack, string Prompt);
 
 /// <summary>
-/// An attack turns AdvBench goals into adversarial prompts (cac-protocol.md §3): none; one fixed suffix for every
+/// An attack turns AdvBench goals into adversarial prompts (docs/protocols.md §4): none; one fixed suffix for every
 /// goal (<c>{goal} {suffix}</c>, e.g. a GCG transfer suffix); per-prompt GCG suffixes or AutoDAN prefixes
 /// (<c>{prefix} {goal}</c>) from the reference code's attack log; or a JSONL file of ready prompts.
 /// </summary>
@@ -24,7 +25,8 @@ public sealed record JailbreakAttack(string Name, string Spec, string? File, Fun
             case "none" when path is null:
                 return new JailbreakAttack("none", spec, null, rows => AttackPrompts.All(rows, "none", goal => goal));
             case "suffix" when path is null:
-                if (string.IsNullOrWhiteSpace(suffix)) throw new ArgumentException("--attack suffix needs --suffix TEXT");
+                if (string.IsNullOrWhiteSpace(suffix))
+                    throw new InvalidSettingException(nameof(JailbreakRunRequest.Attacks), $"the suffix attack needs {{{nameof(JailbreakRunRequest.Suffix)}}}");
                 return new JailbreakAttack("suffix", spec, null, rows => AttackPrompts.All(rows, "suffix", goal => $"{goal} {suffix}"));
             case "gcg" when !string.IsNullOrEmpty(path):
                 return new JailbreakAttack("gcg", spec, path, rows => FromLog(path, rows, "gcg", "suffix", (goal, s) => $"{goal} {s}"));
@@ -33,7 +35,7 @@ public sealed record JailbreakAttack(string Name, string Spec, string? File, Fun
             case "prompts" when !string.IsNullOrEmpty(path):
                 return new JailbreakAttack("prompts", spec, path, rows => FromPromptFile(path, rows));
             default:
-                throw new ArgumentException($"--attack: '{spec}' is not one of none, suffix, gcg:LOG.json, autodan:LOG.json, prompts:FILE.jsonl");
+                throw new InvalidSettingException(nameof(JailbreakRunRequest.Attacks), $"'{spec}' is not one of none, suffix, gcg:LOG.json, autodan:LOG.json, prompts:FILE.jsonl");
         }
     }
 

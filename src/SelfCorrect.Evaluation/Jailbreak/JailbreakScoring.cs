@@ -1,5 +1,5 @@
-using SelfCorrect.Evaluation.Records;
 using SelfCorrect.Evaluation.Statistics;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
 

@@ -1,14 +1,18 @@
 using System.Text.Json.Nodes;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
 
 /// <summary>
-/// The judges of a jailbreak run or rescoring, parsed from <c>--judge</c> values: <c>reference</c> (the CaC
+/// The judges of a jailbreak run or rescoring, parsed from judge specs: <c>reference</c> (the CaC
 /// reference 8 strings), <c>llm-attacks</c> (29 strings), <c>file:PATH</c> (one string per line), <c>llm:SPEC</c>
 /// (a judge model; the spec is resolved by the caller).
 /// </summary>
 public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmModelSpec)
 {
+    /// <summary>The request property the specs come from: the run and the scoring request both call it this.</summary>
+    private const string Setting = nameof(JailbreakRunRequest.Judges);
+
     public static JudgeSet Parse(IReadOnlyList<string> specs)
     {
         var refusal = new List<RefusalJudge>();
@@ -21,15 +25,15 @@ public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmMo
                 "llm-attacks" => RefusalJudge.LlmAttacks,
                 _ when spec.StartsWith("file:", StringComparison.Ordinal) && spec.Length > 5 => RefusalJudge.FromFile(spec[5..]),
                 _ when spec.StartsWith("llm:", StringComparison.Ordinal) && spec.Length > 4 => null,
-                _ => throw new ArgumentException($"--judge: '{spec}' is not one of reference, llm-attacks, file:PATH, llm:MODEL-SPEC"),
+                _ => throw new InvalidSettingException(Setting, $"'{spec}' is not one of reference, llm-attacks, file:PATH, llm:MODEL-SPEC"),
             };
             if (judge is null)
             {
-                if (llm is not null) throw new ArgumentException("--judge: only one llm: judge per run");
+                if (llm is not null) throw new InvalidSettingException(Setting, "only one llm: judge per run");
                 llm = spec[4..];
                 continue;
             }
-            if (refusal.Any(j => j.Name == judge.Name)) throw new ArgumentException($"--judge: '{spec}' is given twice");
+            if (refusal.Any(j => j.Name == judge.Name)) throw new InvalidSettingException(Setting, $"'{spec}' is given twice");
             refusal.Add(judge);
         }
         return new JudgeSet(refusal, llm);

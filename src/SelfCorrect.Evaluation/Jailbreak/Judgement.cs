@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using SelfCorrect.Evaluation.Data;
-using SelfCorrect.Evaluation.Records;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
 

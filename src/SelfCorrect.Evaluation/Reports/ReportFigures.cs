@@ -1,11 +1,12 @@
 using ScottPlot;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Evaluation.Reports;
 
 /// <summary>One bar series: a value per group with its interval (NaN: no bar).</summary>
 public sealed record BarSeries(string Name, IReadOnlyList<double> Values, IReadOnlyList<double> Low, IReadOnlyList<double> High);
 
-/// <summary>The report's figures, drawn with ScottPlot and saved as PNG and SVG.</summary>
+/// <summary>The report's figures, drawn with ScottPlot and saved as PNG and SVG (<see cref="FigureFile"/>).</summary>
 public static class ReportFigures
 {
     private const int Width = 1200, Height = 620;
@@ -13,7 +14,7 @@ public static class ReportFigures
     /// <summary>Grouped bars with interval whiskers: one group per label, one coloured bar per series.</summary>
     public static void GroupedBars(string pathWithoutExtension, string title, string yLabel, IReadOnlyList<string> groups, IReadOnlyList<BarSeries> series)
     {
-        var plot = NewPlot(title);
+        var plot = FigureFile.NewPlot(title);
         var palette = new ScottPlot.Palettes.Category10();
         double width = 0.8 / Math.Max(1, series.Count);
         for (int s = 0; s < series.Count; s++)
@@ -44,14 +45,14 @@ public static class ReportFigures
         plot.Add.HorizontalLine(0, 1, Colors.Gray);
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        Save(plot, pathWithoutExtension);
+        FigureFile.Save(plot, pathWithoutExtension, Width, Height);
     }
 
     /// <summary>Labelled points with their least-squares line.</summary>
     public static void ScatterWithFit(string pathWithoutExtension, string title, string xLabel, string yLabel,
         IReadOnlyList<(string Label, double X, double Y)> points, double? slope, double? intercept)
     {
-        var plot = NewPlot(title);
+        var plot = FigureFile.NewPlot(title);
         var dots = plot.Add.ScatterPoints(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), Colors.SteelBlue);
         dots.MarkerSize = 9;
         foreach (var (label, x, y) in points)
@@ -71,20 +72,6 @@ public static class ReportFigures
         plot.YLabel(yLabel);
         // Room for the labels of the outermost points.
         plot.Axes.Margins(0.15, 0.12);
-        Save(plot, pathWithoutExtension);
-    }
-
-    private static Plot NewPlot(string title)
-    {
-        var plot = new Plot();
-        plot.Font.Set("DejaVu Sans");
-        plot.Title(title);
-        return plot;
-    }
-
-    private static void Save(Plot plot, string pathWithoutExtension)
-    {
-        plot.SavePng(pathWithoutExtension + ".png", Width, Height);
-        plot.SaveSvg(pathWithoutExtension + ".svg", Width, Height);
+        FigureFile.Save(plot, pathWithoutExtension, Width, Height);
     }
 }

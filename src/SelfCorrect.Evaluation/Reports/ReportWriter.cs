@@ -1,7 +1,8 @@
 using System.Globalization;
+using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
-using SelfCorrect.Evaluation.Runs;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
@@ -17,10 +18,11 @@ public static class ReportWriter
 
     public sealed record Result(string Directory, IReadOnlyList<string> Files);
 
-    public static Result Write(IReadOnlyList<string> runDirectories, string outDirectory)
+    public static Result Write(ReportRequest request)
     {
-        if (runDirectories.Count == 0) throw new ArgumentException("report: no run directory given");
-        var runs = Labels(runDirectories).Select(r => ReportedRun.Load(r.Directory, r.Label)).ToList();
+        request.Validate();
+        string outDirectory = request.ResolvedOutDirectory;
+        var runs = Labels(request.RunDirectories).Select(r => ReportedRun.Load(r.Directory, r.Label)).ToList();
         Directory.CreateDirectory(outDirectory);
         var document = new ReportDocument();
         var files = new List<string>();
@@ -38,14 +40,14 @@ public static class ReportWriter
         foreach (var run in runs)
         {
             document.AddHeading(3, run.Label);
-            if (run.Settings is not null) document.AddCode($"{run.Label}: settings.json", run.Settings.ToJsonString(RunFolder.Indented));
-            if (run.Scoring is not null) document.AddCode($"{run.Label}: scoring.json", run.Scoring.ToJsonString(RunFolder.Indented));
+            if (run.Settings is not null) document.AddCode($"{run.Label}: settings.json", run.Settings.ToJsonString(EvaluationJson.Indented));
+            if (run.Scoring is not null) document.AddCode($"{run.Label}: scoring.json", run.Scoring.ToJsonString(EvaluationJson.Indented));
             if (run.Settings is null && run.Scoring is null) document.AddParagraph("No settings recorded in this directory.");
         }
 
         string markdown = Path.Combine(outDirectory, MarkdownFile), html = Path.Combine(outDirectory, HtmlFile);
-        RunFolder.WriteAtomically(markdown, document.ToMarkdown());
-        RunFolder.WriteAtomically(html, document.ToHtml("SelfCorrect evaluation report", outDirectory));
+        AtomicFile.WriteAllText(markdown, document.ToMarkdown());
+        AtomicFile.WriteAllText(html, document.ToHtml("SelfCorrect evaluation report", outDirectory));
         files.Add(markdown);
         files.Add(html);
         return new Result(outDirectory, files);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
-using SelfCorrect.Evaluation.Runs;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
@@ -16,17 +16,17 @@ public sealed record ReportedRun(string Directory, string Label, JsonObject Metr
     public static ReportedRun Load(string directory, string label)
     {
         if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"report: run directory '{directory}' not found");
-        string metricsPath = Path.Combine(directory, RunFolder.MetricsFile);
-        if (!File.Exists(metricsPath)) throw new FileNotFoundException($"report: '{directory}' has no {RunFolder.MetricsFile} (run or score it first)");
+        string metricsPath = Path.Combine(directory, EvaluationDirectory.MetricsFile);
+        if (!File.Exists(metricsPath)) throw new FileNotFoundException($"report: '{directory}' has no {EvaluationDirectory.MetricsFile} (run or score it first)");
         var metrics = ReadObject(metricsPath)!;
-        var settings = ReadObject(Path.Combine(directory, RunFolder.SettingsFile));
-        var scoring = ReadObject(Path.Combine(directory, RunFolder.ScoringFile));
+        var settings = ReadObject(Path.Combine(directory, EvaluationDirectory.SettingsFile));
+        var scoring = ReadObject(Path.Combine(directory, EvaluationDirectory.ScoringFile));
         try
         {
             return (string?)metrics["benchmark"] switch
             {
-                "bbq" => new ReportedRun(directory, label, metrics, settings, scoring, metrics.Deserialize<BbqMetrics>(RunFolder.MetricsJson), null),
-                "jailbreak" => new ReportedRun(directory, label, metrics, settings, scoring, null, metrics.Deserialize<JailbreakMetrics>(RunFolder.MetricsJson)),
+                "bbq" => new ReportedRun(directory, label, metrics, settings, scoring, metrics.Deserialize<BbqMetrics>(EvaluationJson.Metrics), null),
+                "jailbreak" => new ReportedRun(directory, label, metrics, settings, scoring, null, metrics.Deserialize<JailbreakMetrics>(EvaluationJson.Metrics)),
                 var other => throw new InvalidDataException($"{metricsPath}:1: unknown benchmark '{other}'"),
             };
         }

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
+
+namespace SelfCorrect.Evaluation.Bbq;
+
+/// <summary>Everything a BBQ evaluation run needs besides the model client.</summary>
+public sealed record BbqRunRequest
+{
+    /// <summary>BBQ data: directories of the official .jsonl files, or the files themselves.</summary>
+    public required IReadOnlyList<string> DataPaths { get; init; }
+    public required BbqSelection Selection { get; init; }
+    /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
+    public required JsonObject Model { get; init; }
+    public required string Strategy { get; init; }
+    public int Rounds { get; init; } = 1;
+    public PromptPresets Presets { get; init; } = PromptPresets.Default;
+    public string? PresetsFile { get; init; }
+    public string? CheckPrompt { get; init; }
+    public string? SystemPrompt { get; init; }
+    public ChatOptions? ChatOptions { get; init; }
+    public RunnerOptions Runner { get; init; } = new();
+    /// <summary>The run directory; running the same request again resumes it.</summary>
+    public required string OutDirectory { get; init; }
+    /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>The run directory used when none is named: <c>runs/bbq-MODEL-STRATEGY</c>.</summary>
+    public static string DefaultOutDirectory(ModelSpec model, string strategy) =>
+        Path.Combine("runs", $"bbq-{EvaluatedModel.Slug(model)}-{strategy}");
+
+    /// <summary>Checks everything that needs no model (runner settings, data, selection, strategy), so bad input fails before a model loads.</summary>
+    public void Validate() => Prepare();
+
+    /// <summary>The data files, their examples, the selected ones and the strategy, all checked.</summary>
+    internal Plan Prepare()
+    {
+        Runner.Validate();
+        var files = BbqDataset.ResolveFiles(DataPaths);
+        var examples = BbqDataset.Load(files);
+        var selected = Selection.Apply(examples);
+        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt);
+        return new Plan(files, examples, selected, strategy);
+    }
+
+    internal sealed record Plan(IReadOnlyList<string> Files, IReadOnlyList<BbqExample> Examples, IReadOnlyList<BbqExample> Selected, ICorrectionStrategy Strategy);
+}

@@ -1,0 +1,14 @@
+namespace SelfCorrect.Evaluation.Bbq;
+
+/// <summary>Saved BBQ outputs to rescore (from a run or produced elsewhere), without any model.</summary>
+public sealed record BbqScoringRequest
+{
+    /// <summary>The BBQ data the responses answer: directories of .jsonl files, or files.</summary>
+    public required IReadOnlyList<string> DataPaths { get; init; }
+    /// <summary>A responses file (JSON Lines in the run record format).</summary>
+    public required string ResponsesPath { get; init; }
+    /// <summary>Where metrics.json goes; by default the responses file's directory.</summary>
+    public string? OutDirectory { get; init; }
+
+    public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPath))!;
+}

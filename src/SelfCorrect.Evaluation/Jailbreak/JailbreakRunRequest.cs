@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
+using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
+
+namespace SelfCorrect.Evaluation.Jailbreak;
+
+/// <summary>Everything a jailbreak run needs besides the model clients.</summary>
+public sealed record JailbreakRunRequest
+{
+    /// <summary>AdvBench <c>harmful_behaviors.csv</c> (goal,target).</summary>
+    public required string DataPath { get; init; }
+    /// <summary>Use the first N rows; null: all.</summary>
+    public int? Limit { get; init; }
+    /// <summary>Attack specs: none, suffix (with <see cref="Suffix"/>), gcg:LOG.json, autodan:LOG.json, prompts:FILE.jsonl. Empty: none.</summary>
+    public IReadOnlyList<string> Attacks { get; init; } = [];
+    /// <summary>The fixed adversarial suffix of the suffix attack.</summary>
+    public string? Suffix { get; init; }
+    /// <summary>The defences compared in the run. Empty: every one (<see cref="CorrectionStrategies.Names"/>).</summary>
+    public IReadOnlyList<string> Defenses { get; init; } = [];
+    /// <summary>CaC rounds; ASR is reported after each.</summary>
+    public int Rounds { get; init; } = 3;
+    /// <summary>icd demonstrations / backup dialogues.</summary>
+    public int Demonstrations { get; init; } = 1;
+    public PromptPresets Presets { get; init; } = PromptPresets.Default;
+    public string? PresetsFile { get; init; }
+    public string? CheckPrompt { get; init; }
+    public string? SystemPrompt { get; init; }
+    /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
+    public required JsonObject Model { get; init; }
+    public ChatOptions? ChatOptions { get; init; }
+    public required JudgeSet Judges { get; init; }
+    public string LlmJudgePrompt { get; init; } = LlmJudge.DefaultPrompt;
+    public RunnerOptions Runner { get; init; } = new();
+    /// <summary>The run directory; running the same request again resumes it.</summary>
+    public required string OutDirectory { get; init; }
+    /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>The run directory used when none is named: <c>runs/jailbreak-MODEL</c>.</summary>
+    public static string DefaultOutDirectory(ModelSpec model) => Path.Combine("runs", $"jailbreak-{EvaluatedModel.Slug(model)}");
+
+    /// <summary>Checks everything that needs no model (runner settings, data, attacks, defences), so bad input fails before a model loads.</summary>
+    public void Validate() => Prepare();
+
+    /// <summary>The rows, each attack with its prompts, and the defences, all checked.</summary>
+    internal Plan Prepare()
+    {
+        Runner.Validate();
+        var defenseNames = Defenses.Count == 0 ? CorrectionStrategies.Names : Defenses;
+        if (defenseNames.Distinct().Count() != defenseNames.Count) throw new InvalidSettingException(nameof(Defenses), "a defence is given twice");
+        var attacks = (Attacks.Count == 0 ? ["none"] : Attacks).Select(spec => JailbreakAttack.Parse(spec, Suffix)).ToList();
+        if (attacks.Select(a => a.Name).Distinct().Count() != attacks.Count) throw new InvalidSettingException(nameof(Attacks), "an attack kind is given twice");
+        var rows = AdvBench.Load(DataPath, Limit);
+        var attackPrompts = attacks.Select(a => (a, a.Build(rows))).ToList();
+        var defenses = defenseNames.Select(name => JailbreakRun.CreateDefense(name, this)).ToList();
+        return new Plan(rows, attackPrompts, defenses);
+    }
+
+    internal sealed record Plan(IReadOnlyList<AdvBenchBehavior> Rows, IReadOnlyList<(JailbreakAttack Attack, AttackPrompts Prompts)> Attacks,
+        IReadOnlyList<ICorrectionStrategy> Defenses);
+}

@@ -1,0 +1,27 @@
+using SelfCorrect.Common;
+using SelfCorrect.Evaluation.Runner;
+
+namespace SelfCorrect.Evaluation.Jailbreak;
+
+/// <summary>Saved jailbreak outputs to rescore with any judges; only an LLM judge calls a model.</summary>
+public sealed record JailbreakScoringRequest
+{
+    /// <summary>The AdvBench <c>harmful_behaviors.csv</c> the responses answer.</summary>
+    public required string DataPath { get; init; }
+    /// <summary>Responses files, one per defence (<c>responses-NAME.jsonl</c> names the defence NAME).</summary>
+    public required IReadOnlyList<string> ResponsesPaths { get; init; }
+    public required JudgeSet Judges { get; init; }
+    public string LlmJudgePrompt { get; init; } = LlmJudge.DefaultPrompt;
+    /// <summary>How hard the LLM judge is driven.</summary>
+    public RunnerOptions Runner { get; init; } = new();
+    /// <summary>Where metrics.json goes; by default the first responses file's directory.</summary>
+    public string? OutDirectory { get; init; }
+
+    public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPaths[0]))!;
+
+    public void Validate()
+    {
+        Runner.Validate();
+        if (ResponsesPaths.Count == 0) throw new InvalidSettingException(nameof(ResponsesPaths), "no file given");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using SelfCorrect.Common;
+
+namespace SelfCorrect.Evaluation.Storage;
+
+/// <summary>
+/// A directory an evaluation writes into, locked while open so two processes never write it. A run directory
+/// (<see cref="OpenRun"/>) holds <c>settings.json</c> (every setting that shapes the results, including dataset file
+/// hashes), the responses, <c>failures.log</c> and <c>metrics.json</c>; running the same request again resumes it. A
+/// rescoring directory (<see cref="OpenForScoring"/>) receives <c>metrics.json</c>, <c>scoring.json</c> describing the
+/// inputs, and the LLM judge's <c>judgements.jsonl</c>; it may be a run directory or any other.
+/// </summary>
+public sealed class EvaluationDirectory : IDisposable
+{
+    public const string SettingsFile = "settings.json";
+    public const string MetricsFile = "metrics.json";
+    public const string FailuresFile = "failures.log";
+    public const string ScoringFile = "scoring.json";
+
+    /// <summary>Evaluation runs; those written before the run marker existed are known by their settings.json.</summary>
+    public static readonly RunKind RunKind = new("evaluation run", SettingsFile);
+
+    private readonly IDisposable directoryLock;
+    private readonly Lock failureGate = new();
+
+    public string Path { get; }
+
+    private EvaluationDirectory(string path, IDisposable directoryLock)
+    {
+        Path = path;
+        this.directoryLock = directoryLock;
+    }
+
+    /// <summary>
+    /// A new run directory, or the run it already holds when that run has the same settings (its
+    /// <see cref="RunSettings.RuntimeSection"/> may differ); with <paramref name="replace"/>, a run of other settings
+    /// is replaced. A directory holding anything but an evaluation run is refused, never deleted.
+    /// </summary>
+    /// <param name="setting">The request property that named the directory, for errors.</param>
+    /// <param name="replaceSetting">The request property that asks for replacement, mentioned where it would help.</param>
+    public static EvaluationDirectory OpenRun(string path, JsonObject settings, bool replace, string setting, string replaceSetting)
+    {
+        var run = RunDirectory.CreateOrContinue(path, RunKind, replace, setting);
+        try
+        {
+            string settingsPath = run.PathOf(SettingsFile);
+            if (run.Existed && File.Exists(settingsPath)) RunSettings.CheckSameRun(settingsPath, settings, setting, replaceSetting);
+            AtomicFile.WriteAllText(settingsPath, settings.ToJsonString(EvaluationJson.Indented));
+            return new EvaluationDirectory(path, run);
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Any directory that receives rescored metrics; <c>scoring.json</c> records what was scored.</summary>
+    /// <param name="setting">The request property that named the directory, for errors.</param>
+    public static EvaluationDirectory OpenForScoring(string path, JsonObject scoring, string setting)
+    {
+        var directoryLock = DirectoryLock.Take(path, setting);
+        try
+        {
+            AtomicFile.WriteAllText(System.IO.Path.Combine(path, ScoringFile), scoring.ToJsonString(EvaluationJson.Indented));
+            return new EvaluationDirectory(path, directoryLock);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    public string PathOf(string fileName) => System.IO.Path.Combine(Path, fileName);
+
+    public void WriteMetrics(JsonNode metrics) => AtomicFile.WriteAllText(PathOf(MetricsFile), metrics.ToJsonString(EvaluationJson.Indented));
+
+    public void RecordFailure(string key, Exception error)
+    {
+        string line = $"{DateTimeOffset.UtcNow:O}\t{key}\t{OneLine(error.Message)}\n";
+        lock (failureGate) File.AppendAllText(PathOf(FailuresFile), line);
+    }
+
+    public void Dispose() => directoryLock.Dispose();
+
+    internal static string OneLine(string message) =>
+        string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

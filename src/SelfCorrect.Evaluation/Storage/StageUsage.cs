@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace SelfCorrect.Evaluation.Storage;
+
+/// <summary>Token usage and latency of one model call of a sample.</summary>
+public sealed class StageUsage
+{
+    /// <summary><c>initial</c>, <c>critique</c>, <c>final</c>, or <c>reasoning</c> (chain-of-thought style).</summary>
+    [JsonPropertyName("stage")] public required string Stage { get; init; }
+    /// <summary>0 for the initial answer, 1.. for the rounds of checking.</summary>
+    [JsonPropertyName("round")] public int Round { get; init; }
+    [JsonPropertyName("input_tokens")] public long? InputTokens { get; init; }
+    [JsonPropertyName("output_tokens")] public long? OutputTokens { get; init; }
+    [JsonPropertyName("latency_ms")] public double LatencyMs { get; init; }
+}
