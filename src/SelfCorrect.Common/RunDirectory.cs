@@ -80,6 +80,8 @@ public sealed class RunDirectory : IDisposable
     private static RunDirectory Open(string path, RunKind kind, string setting, Func<RunDirectory, bool> onExistingRun, bool mustExist = false)
     {
         if (File.Exists(path)) throw new InvalidSettingException(setting, $"'{path}' is a file, not a directory");
+        // Checked before the lock file is made too, so that a directory of anything else is left exactly as it was.
+        if (Directory.Exists(path)) RefuseUnlessRunOrEmpty(path, kind, setting, mustExist);
         Directory.CreateDirectory(path);
         var lockStream = TakeLock(path, setting);
         var directory = new RunDirectory(path, kind, lockStream, existed: false);
@@ -87,10 +89,7 @@ public sealed class RunDirectory : IDisposable
         {
             if (Holds(path, kind))
                 return new RunDirectory(path, kind, lockStream, onExistingRun(directory));
-            if (mustExist)
-                throw new InvalidSettingException(setting, $"'{path}' is not a selfcorrect {kind}");
-            if (Directory.EnumerateFileSystemEntries(path).Any(entry => System.IO.Path.GetFileName(entry) != LockFile))
-                throw new InvalidSettingException(setting, $"'{path}' holds files that are not a selfcorrect {kind}; choose an empty or new directory");
+            RefuseUnlessRunOrEmpty(path, kind, setting, mustExist);
             AtomicFile.WriteAllText(directory.PathOf(MarkerFile), kind.Name + "\n");
             return directory;
         }
@@ -99,6 +98,15 @@ public sealed class RunDirectory : IDisposable
             lockStream.Dispose();
             throw;
         }
+    }
+
+    private static void RefuseUnlessRunOrEmpty(string path, RunKind kind, string setting, bool mustExist)
+    {
+        if (Holds(path, kind)) return;
+        if (mustExist)
+            throw new InvalidSettingException(setting, $"'{path}' is not a selfcorrect {kind}");
+        if (Directory.EnumerateFileSystemEntries(path).Any(entry => System.IO.Path.GetFileName(entry) != LockFile))
+            throw new InvalidSettingException(setting, $"'{path}' holds files that are not a selfcorrect {kind}; choose an empty or new directory");
     }
 
     private static FileStream TakeLock(string path, string setting)

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
+using SelfCorrect.Common;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
