@@ -1,6 +1,6 @@
 namespace SelfCorrect.Alignment.Construction;
 
-/// <summary>Which component of the construction is taken away (docs/construction.md §6).</summary>
+/// <summary>Which component of the construction is taken away (docs/construction.md, "Ablations").</summary>
 public enum ConstructionAblation
 {
     /// <summary>The full construction: two softmax heads and a ReLU FFN per block, N-1 blocks per step.</summary>

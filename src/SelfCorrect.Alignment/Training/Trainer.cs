@@ -58,7 +58,7 @@ public sealed class Trainer
     public static InContextTransformer CreateModel(ExperimentConfig config)
     {
         // The initial weights come from libtorch's global generator: the lock keeps seeding and drawing together
-        // when several runs start at once in one process (ica sweep --parallel).
+        // when several runs start at once in one process (a sweep's parallel trainings).
         lock (ModelInitialisation)
         {
             manual_seed(Seeds.Derive(config.Training.Seed, "model-init"));
