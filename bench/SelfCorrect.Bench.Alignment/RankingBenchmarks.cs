@@ -2,7 +2,6 @@ using SelfCorrect.Alignment;
 using SelfCorrect.Alignment.Learners;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SelfCorrect.Bench.Alignment;

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using SelfCorrect.Alignment.Learners;
 using SelfCorrect.Alignment.Metrics;
-using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Common;
-using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Experiments;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text;
 using ScottPlot;
 using SelfCorrect.Alignment.Construction;
-using SelfCorrect.Alignment.Metrics;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Common;

@@ -12,24 +12,6 @@ using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Training;
 
-/// <summary>Receives training progress; the CLI draws a bar on a terminal and prints lines otherwise.</summary>
-public interface ITrainingProgress
-{
-    void Started(int firstStep, int totalSteps);
-    void Step(int step, int totalSteps, double loss, TimeSpan elapsed);
-}
-
-public enum TrainingStatus
-{
-    Completed,
-    Interrupted,
-}
-
-public sealed record TrainingOutcome(TrainingStatus Status, int Step, double LastLoss, TimeSpan Elapsed);
-
-/// <summary>Training stopped because the loss stopped being a finite number.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
-
 /// <summary>
 /// Trains an <see cref="InContextTransformer"/> with Adam on the online Plackett-Luce loss, writing the training log
 /// and checkpoints into a run directory. The batch at step t is drawn from a generator seeded by (seed, t) alone, so
