@@ -79,16 +79,16 @@ public sealed class RunDirectory : IDisposable
 
     private static RunDirectory Open(string path, RunKind kind, string setting, Func<RunDirectory, bool> onExistingRun, bool mustExist = false)
     {
+        if (File.Exists(path)) throw new InvalidSettingException(setting, $"'{path}' is a file, not a directory");
+        // Checked before the lock file is made too, so that a directory of anything else is left exactly as it was.
+        if (Directory.Exists(path)) RefuseUnlessRunOrEmpty(path, kind, setting, mustExist);
         var directoryLock = DirectoryLock.Take(path, setting);
         var directory = new RunDirectory(path, kind, directoryLock, existed: false);
         try
         {
             if (Holds(path, kind))
                 return new RunDirectory(path, kind, directoryLock, onExistingRun(directory));
-            if (mustExist)
-                throw new InvalidSettingException(setting, $"'{path}' is not a selfcorrect {kind}");
-            if (Directory.EnumerateFileSystemEntries(path).Any(entry => System.IO.Path.GetFileName(entry) != LockFile))
-                throw new InvalidSettingException(setting, $"'{path}' holds files that are not a selfcorrect {kind}; choose an empty or new directory");
+            RefuseUnlessRunOrEmpty(path, kind, setting, mustExist);
             AtomicFile.WriteAllText(directory.PathOf(MarkerFile), kind.Name + "\n");
             return directory;
         }
@@ -97,6 +97,15 @@ public sealed class RunDirectory : IDisposable
             directoryLock.Dispose();
             throw;
         }
+    }
+
+    private static void RefuseUnlessRunOrEmpty(string path, RunKind kind, string setting, bool mustExist)
+    {
+        if (Holds(path, kind)) return;
+        if (mustExist)
+            throw new InvalidSettingException(setting, $"'{path}' is not a selfcorrect {kind}");
+        if (Directory.EnumerateFileSystemEntries(path).Any(entry => System.IO.Path.GetFileName(entry) != LockFile))
+            throw new InvalidSettingException(setting, $"'{path}' holds files that are not a selfcorrect {kind}; choose an empty or new directory");
     }
 
     /// <summary>Removes everything but the lock, then marks the directory as a run of this kind again.</summary>

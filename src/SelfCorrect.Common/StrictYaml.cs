@@ -12,7 +12,8 @@ namespace SelfCorrect.Common;
 /// class at that place, and every value must have the property's type. Errors are one line that names the file, the
 /// line and the dotted key (<c>quick.yaml:4: model.layers: expected an integer, got 'two'</c>).
 /// Supported property types: string, bool, the integer and floating-point types, enums (by snake_case name),
-/// their nullable forms, lists and arrays of these, string-keyed dictionaries, and nested settings classes.
+/// their nullable forms, lists and arrays of these, string-keyed dictionaries, nested settings classes, and
+/// <see cref="YamlNode"/> types (the node as written, for values the caller reads itself).
 /// </summary>
 public static class StrictYaml
 {
@@ -85,8 +86,15 @@ public static class StrictYaml
 
     public static string KeyOf(string propertyName) => UnderscoredNamingConvention.Instance.Apply(propertyName);
 
+    /// <summary>The entry of <paramref name="key"/> in <paramref name="mapping"/>, or null when the key is absent.</summary>
+    public static KeyValuePair<YamlNode, YamlNode>? Entry(YamlMappingNode mapping, string key) =>
+        mapping.Children.Where(e => e.Key is YamlScalarNode { Value: var k } && k == key)
+            .Select(e => (KeyValuePair<YamlNode, YamlNode>?)e).FirstOrDefault();
+
     private static object? BindValue(YamlNode node, Type type, string key, Locator where)
     {
+        if (typeof(YamlNode).IsAssignableFrom(type))
+            return type.IsInstanceOfType(node) ? node : throw Error(where, node, key, $"expected a {ShapeOf(type)}, got a {Shape(node)}");
         var underlying = Nullable.GetUnderlyingType(type);
         if (IsNull(node))
         {
@@ -191,6 +199,9 @@ public static class StrictYaml
         YamlMappingNode => "mapping",
         _ => "single value",
     };
+
+    private static string ShapeOf(Type nodeType) =>
+        nodeType == typeof(YamlSequenceNode) ? "list" : nodeType == typeof(YamlMappingNode) ? "mapping" : "single value";
 
     private static string Join(string prefix, string key) => prefix.Length == 0 ? key : $"{prefix}.{key}";
 

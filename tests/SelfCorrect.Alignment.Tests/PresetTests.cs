@@ -1,4 +1,5 @@
-using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Configuration;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Alignment.Tests;
 
@@ -49,12 +50,12 @@ public class PresetTests
     }
 
     [Theory]
-    [InlineData("model: {layerz: 3}\n", "unknown key 'model.layerz'")]
-    [InlineData("modle: {layers: 3}\n", "unknown key 'modle'")]
+    [InlineData("model: {layerz: 3}\n", "bad.yaml:1: model.layerz: unknown key")]
+    [InlineData("modle: {layers: 3}\n", "bad.yaml:1: modle: unknown key")]
     [InlineData("model: {heads: 5, width: 64}\n", "model.heads")]
     [InlineData("training: {steps: 0}\n", "training.steps")]
-    [InlineData("training: {steps: many}\n", "bad.yaml")]
-    [InlineData("model: [1, 2]\n", "'model' must be a mapping")]
+    [InlineData("training: {steps: many}\n", "bad.yaml:1: training.steps: expected an integer, got 'many'")]
+    [InlineData("model: [1, 2]\n", "bad.yaml:1: model: expected a mapping")]
     [InlineData("inherit: bad\n", "cycle")]
     public void BadPresetsNameTheFileAndKey(string yaml, string expected)
     {
@@ -66,10 +67,32 @@ public class PresetTests
     }
 
     [Fact]
+    public void ErrorsInAnInheritedPresetNameTheFileThatWroteTheKey()
+    {
+        string directory = NewDirectory();
+        Write(directory, "parent.yaml", "model: {layers: 2, heads: 2, width: 32}\ntraining:\n  steps: many\n");
+        string child = Write(directory, "child.yaml", "inherit: parent\nmodel:\n  layers: 3\n");
+        Assert.Contains("parent.yaml:3: training.steps: expected an integer, got 'many'", Assert.Throws<InvalidDataException>(() => PresetLoader.Load(child)).Message);
+
+        Write(directory, "good.yaml", "model: {layers: 2, heads: 2, width: 32}\n");
+        string typo = Write(directory, "typo.yaml", "inherit: good\nmodel:\n  layerz: 3\n");
+        Assert.Contains("typo.yaml:3: model.layerz: unknown key", Assert.Throws<InvalidDataException>(() => PresetLoader.Load(typo)).Message);
+        string orphan = Write(directory, "orphan.yaml", "inherit: nowhere\n");
+        Assert.Contains("orphan.yaml:1: inherit: unknown preset 'nowhere'", Assert.Throws<InvalidDataException>(() => PresetLoader.Load(orphan)).Message);
+    }
+
+    [Fact]
     public void UnknownPresetAndBadOverrideAreRejected()
     {
         Assert.Contains("unknown preset 'nope'", Assert.Throws<ArgumentException>(() => PresetLoader.Load("nope")).Message);
-        Assert.Contains("--set", Assert.Throws<ArgumentException>(() => PresetLoader.Load("quick", ["training.steps"])).Message);
-        Assert.Contains("unknown key 'training.stepz'", Assert.Throws<ArgumentException>(() => PresetLoader.Load("quick", ["training.stepz=3"])).Message);
+        // A bad override is an error of the Overrides setting (the CLI names its --set option), not of a file.
+        var malformed = Assert.Throws<InvalidSettingException>(() => PresetLoader.Load("quick", ["training.steps"]));
+        Assert.Equal(PresetLoader.OverridesSetting, malformed.Setting);
+        Assert.Contains("expected key.path=value, got 'training.steps'", malformed.Message);
+        var unknown = Assert.Throws<InvalidSettingException>(() => PresetLoader.Load("quick", ["training.stepz=3"]));
+        Assert.Equal(PresetLoader.OverridesSetting, unknown.Setting);
+        Assert.Contains("training.stepz: unknown key", unknown.Message);
+        var mistyped = Assert.Throws<InvalidSettingException>(() => PresetLoader.Load("quick", ["model.layers=two"]));
+        Assert.Contains("model.layers: expected an integer, got 'two'", mistyped.Message);
     }
 }

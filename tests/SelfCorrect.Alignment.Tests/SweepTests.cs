@@ -1,7 +1,10 @@
 using MathNet.Numerics.Distributions;
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Experiments;
 using SelfCorrect.Alignment.Experiments.Sweeps;
+using SelfCorrect.Alignment.Metrics;
 using SelfCorrect.Alignment.Training;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Alignment.Tests;
 
@@ -122,7 +125,7 @@ public class SweepTests
         // Interrupt the run's training at step 3 (Ctrl-C saves a checkpoint), as an earlier session would have.
         using var cancel = new CancellationTokenSource();
         Assert.Equal(TrainingStatus.Interrupted, new Trainer(run.Config, run.Directory).Train(resume: false, new CancelAt(3, cancel), cancel.Token).Status);
-        AtomicFile.WriteAllText(Path.Combine(run.Directory, RunFiles.Config), PresetLoader.ToYaml(run.Config));
+        AtomicFile.WriteAllText(Path.Combine(run.Directory, LabRuns.ConfigFile), PresetLoader.ToYaml(run.Config));
 
         var log = new StringWriter();
         var outcome = new SweepRunner(plan, parallel: 1, log).Run();
@@ -145,6 +148,25 @@ public class SweepTests
         Assert.Equal(SweepRunStatus.Skipped, again.Trainings.Single().Status);
         Assert.Equal(written, File.GetLastWriteTimeUtc(evaluation));
         Assert.Equal(outcome.Observations.Single().Points, again.Observations.Single().Points);
+    }
+
+    [Fact]
+    public void TheSweepHoldsEveryRunDirectoryItTrainsIn()
+    {
+        var sweep = WriteAndLoad("base: tiny\ntasks: [reference]\nconfigurations:\n  - name: only\n    set: {training.steps: 2}\n");
+        var plan = new SweepPlan(sweep, seeds: 1, NewDirectory());
+        var unit = plan.Trainings.Single();
+        using (RunDirectory.CreateOrContinue(unit.Directory, LabRuns.Training, replace: false))
+        {
+            // Another process (here: this test) holds the run: the sweep stops before training anything.
+            var error = Assert.Throws<InvalidSettingException>(() => new SweepRunner(plan, parallel: 1, new StringWriter()).Run());
+            Assert.Equal(nameof(SweepRequest.OutputDirectory), error.Setting);
+            Assert.Contains("in use by another selfcorrect process", error.Message);
+            Assert.False(File.Exists(Path.Combine(unit.Directory, Checkpoint.FileName)));
+        }
+        var outcome = new SweepRunner(plan, parallel: 1, new StringWriter()).Run();
+        Assert.Equal(SweepRunStatus.Trained, outcome.Trainings.Single().Status);
+        Assert.True(RunDirectory.Holds(unit.Directory, LabRuns.Training));
     }
 
     [Fact]

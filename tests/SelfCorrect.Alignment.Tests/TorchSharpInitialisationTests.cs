@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Tests;
 
-/// <summary>Fails if libtorch cannot be loaded from this test project's output (see README, Platform notes).</summary>
+/// <summary>Fails if libtorch cannot be loaded from this test project's output (see docs/platform.md).</summary>
 public class TorchSharpInitialisationTests
 {
     [Fact]

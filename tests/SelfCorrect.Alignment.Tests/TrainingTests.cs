@@ -1,5 +1,6 @@
-using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Learners;
+using SelfCorrect.Alignment.Metrics;
 using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Alignment.Training;
 using static TorchSharp.torch;

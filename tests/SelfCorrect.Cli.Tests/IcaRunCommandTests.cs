@@ -38,8 +38,10 @@ public class IcaRunCommandTests
     }
 
     [Theory]
-    [InlineData("--preset", "nonexistent", "unknown preset")]
-    [InlineData("--set", "model.layerz=2", "unknown key 'model.layerz'")]
+    [InlineData("--preset", "nonexistent", "--preset: unknown preset 'nonexistent'")]
+    [InlineData("--set", "model.layerz=2", "--set: 'model.layerz=2': model.layerz: unknown key")]
+    [InlineData("--set", "model.layers=two", "--set: 'model.layers=two': model.layers: expected an integer, got 'two'")]
+    [InlineData("--set", "training.steps", "--set: expected key.path=value")]
     [InlineData("--set", "model.heads=3", "model.heads")]
     [InlineData("--set", "training.steps=0", "training.steps")]
     [InlineData("--set", "task.n=1", "task.n")]

@@ -72,16 +72,18 @@ public class IcaSweepCommandTests
     }
 
     [Theory]
-    [InlineData("axis: a\nbase: tiny\nconfiguratons: []\n", "micro.yaml:3: unknown key 'configuratons'")]
-    [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n    set: {model.layerz: 2}\n", "micro.yaml:4: configuration 'x': unknown key 'model.layerz'")]
-    [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n    sett: {model.layers: 2}\n", "micro.yaml:5: unknown key 'configurations.sett'")]
+    [InlineData("axis: a\nbase: tiny\nconfiguratons: []\n", "micro.yaml:3: configuratons: unknown key")]
+    [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n    set: {model.layerz: 2}\n", "micro.yaml:5: configuration 'x': model.layerz: unknown key")]
+    [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n    sett: {model.layers: 2}\n", "micro.yaml:5: configurations[0].sett: unknown key")]
     [InlineData("axis: a\nbase: tiny\nconfigurations: []\n", "micro.yaml:3: 'configurations' is an empty list")]
     [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n  - name: x\n    set: {model.layers: 1}\n", "micro.yaml:5: duplicate configuration name 'x' (first at line 4)")]
     [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n    set: {evaluation.contexts: 5}\n", "is sweep-wide")]
     [InlineData("axis: a\nbase: tiny\nclaims: [\"x < y\"]\nconfigurations:\n  - name: x\n", "'y' is not a configuration")]
     [InlineData("axis: a\nbase: tiny\nk: [20]\nconfigurations:\n  - name: x\n", "k: 20 is outside 1..7")]
-    [InlineData("axis: a\nbase: nowhere\nconfigurations:\n  - name: x\n", "unknown preset 'nowhere'")]
+    [InlineData("axis: a\nbase: nowhere\nconfigurations:\n  - name: x\n", "micro.yaml:2: base: unknown preset 'nowhere'")]
     [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n    set: {model.heads: 3}\n", "heads do not divide width")]
+    [InlineData("axis: a\nbase: tiny\nk: [two]\nconfigurations:\n  - name: x\n", "micro.yaml:3: k[0]: expected an integer, got 'two'")]
+    [InlineData("axis: a\nbase: tiny\nconfigurations:\n  - name: x\n    set: {model.layers: two}\n", "micro.yaml:5: configuration 'x': model.layers: expected an integer, got 'two'")]
     public async Task BadSweepFilesGiveOneLineAndExitTwo(string yaml, string expected)
     {
         string sweep = WriteSweep(yaml);
@@ -101,8 +103,8 @@ public class IcaSweepCommandTests
         Assert.Equal(2, duplicate.ExitCode);
         Assert.Contains("suite.yaml:1: duplicate axis name 'micro'", duplicate.Error);
 
-        Assert.Equal(2, (await CliRunner.RunAsync("ica", "sweep", "--preset", axis, "--parallel", "0")).ExitCode);
-        Assert.Equal(2, (await CliRunner.RunAsync("ica", "sweep", "--preset", axis, "--seeds", "0")).ExitCode);
-        Assert.Contains("unknown preset 'no-such-sweep'", (await CliRunner.RunAsync("ica", "sweep", "--preset", "no-such-sweep")).Error);
+        (await CliRunner.RunAsync("ica", "sweep", "--preset", axis, "--parallel", "0")).AssertOneLineUsageError("--parallel: must be at least 1 (got 0)");
+        (await CliRunner.RunAsync("ica", "sweep", "--preset", axis, "--seeds", "0")).AssertOneLineUsageError("--seeds: must be at least 1 (got 0)");
+        Assert.Contains("--preset: unknown preset 'no-such-sweep'", (await CliRunner.RunAsync("ica", "sweep", "--preset", "no-such-sweep")).Error);
     }
 }

@@ -1,6 +1,6 @@
 namespace SelfCorrect.Alignment.Construction;
 
-/// <summary>Which component of the construction is taken away (docs/construction.md §6).</summary>
+/// <summary>Which component of the construction is taken away (docs/construction.md, "Ablations").</summary>
 public enum ConstructionAblation
 {
     /// <summary>The full construction: two softmax heads and a ReLU FFN per block, N-1 blocks per step.</summary>
@@ -19,19 +19,3 @@ public enum ConstructionAblation
     OneHeadDeep,
 }
 
-public static class ConstructionAblations
-{
-    public static readonly IReadOnlyList<string> Names = ["none", "linear", "no-ffn", "one-head", "one-head-deep"];
-
-    public static ConstructionAblation Parse(string name) => name switch
-    {
-        "none" => ConstructionAblation.None,
-        "linear" => ConstructionAblation.Linear,
-        "no-ffn" => ConstructionAblation.NoFeedForward,
-        "one-head" => ConstructionAblation.OneHead,
-        "one-head-deep" => ConstructionAblation.OneHeadDeep,
-        _ => throw new ArgumentException($"unknown ablation '{name}' (expected one of: {string.Join(", ", Names)})"),
-    };
-
-    public static string Name(this ConstructionAblation ablation) => Names[(int)ablation];
-}

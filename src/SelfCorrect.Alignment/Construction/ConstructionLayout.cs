@@ -3,9 +3,10 @@ using static TorchSharp.torch;
 namespace SelfCorrect.Alignment.Construction;
 
 /// <summary>
-/// The residual-stream coordinates of the explicit construction (docs/construction.md §2), and the token layout:
-/// one token per triplet plus, with full attention, one query token last; with causal attention a sink token first
-/// and every triplet token is its own query. No positions: the tokens form a set, except for the causal mask.
+/// The residual-stream coordinates of the explicit construction (docs/construction.md, "Coordinates of the residual
+/// stream"), and the token layout: one token per triplet plus, with full attention, one query token last; with causal
+/// attention a sink token first and every triplet token is its own query. No positions: the tokens form a set, except
+/// for the causal mask.
 /// </summary>
 public sealed class ConstructionLayout
 {
@@ -25,7 +26,7 @@ public sealed class ConstructionLayout
     /// <summary>y (d): the response, read by head B's key.</summary>
     public int Response => 0;
 
-    /// <summary>||x||²·y (d): the response scaled by the step factor, the value both heads move (see docs §4).</summary>
+    /// <summary>||x||²·y (d): the response scaled by the step factor, the value both heads move (docs/construction.md, "The two heads").</summary>
     public int ScaledResponse => Dimension;
 
     /// <summary>r: the shown reward.</summary>

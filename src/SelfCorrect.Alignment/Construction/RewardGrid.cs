@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SelfCorrect.Alignment.Construction;
 
 /// <summary>
-/// The causal construction's threshold grid (docs/construction.md §7): points g_m = g_0 + m·h with spacing
+/// The causal construction's threshold grid (docs/construction.md, "Causal attention"): points g_m = g_0 + m·h with spacing
 /// h = gap/5, from g_0 = the sink's reward (rewardLow - gap) to past rewardHigh. A threshold θ is coded by hat functions
 /// a_m(θ); a reward r by ramps b_m(r) that rise over [g_m - c - h, g_m - c], c = 2h. Then Σ_m a_m(θ) b_m(r) is exactly
 /// 1 when r ≥ θ - h and exactly 0 when r ≤ θ - gap + h: with rewards at least gap apart and a selection error below h,

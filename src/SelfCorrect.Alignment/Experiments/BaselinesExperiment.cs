@@ -1,34 +1,10 @@
 using System.Text.Json;
 using SelfCorrect.Alignment.Learners;
-using SelfCorrect.Alignment.Objectives;
+using SelfCorrect.Alignment.Metrics;
 using SelfCorrect.Alignment.Tasks;
-using static TorchSharp.torch;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Alignment.Experiments;
-
-/// <summary>Settings of <c>selfcorrect ica baselines</c>; validated on construction so bad input fails before anything is written.</summary>
-public sealed record BaselinesSettings
-{
-    public string Task { get; init; } = "reference";
-    public int Dimension { get; init; } = 5;
-    public int ResponseCount { get; init; } = 20;
-    public double RewardNoise { get; init; }
-    public int Contexts { get; init; } = 1024;
-    public long Seed { get; init; }
-    public int GdSteps { get; init; } = 20;
-    public int HeldOutContexts { get; init; } = 512;
-    public int BootstrapResamples { get; init; } = 1000;
-
-    public void Validate()
-    {
-        if (!AlignmentTasks.Names.Contains(Task)) throw new ArgumentException($"--task: unknown task '{Task}' (expected one of: {string.Join(", ", AlignmentTasks.Names)})");
-        if (Dimension < 1) throw new ArgumentException($"--d: must be at least 1 (got {Dimension})");
-        if (ResponseCount < 2) throw new ArgumentException($"--n: must be at least 2 (got {ResponseCount})");
-        if (!(RewardNoise >= 0 && RewardNoise <= 1)) throw new ArgumentException($"--noise: must lie in [0, 1] (got {RewardNoise})");
-        if (Contexts < 1) throw new ArgumentException($"--contexts: must be at least 1 (got {Contexts})");
-        if (GdSteps < 1) throw new ArgumentException($"--gd-steps: must be at least 1 (got {GdSteps})");
-    }
-}
 
 /// <summary>The reference learners (no training) on fresh contexts: the lab's first experiment.</summary>
 public static class BaselinesExperiment
@@ -50,6 +26,31 @@ public static class BaselinesExperiment
             new AdamPlackettLuce(seed),
             new TwoPointExtrapolation(),
         ];
+    }
+
+    /// <summary>
+    /// <c>ica baselines</c>: evaluates the reference learners into the request's output directory (held while it
+    /// works) and prints one table per metric, "mean [95% CI]" at the k worth showing, and the chosen GD step size.
+    /// </summary>
+    public static Result Run(BaselinesRequest request, TextWriter output)
+    {
+        request.Validate();
+        using var directory = RunDirectory.Create(request.OutputDirectory, LabRuns.Baselines, request.Force, nameof(request.OutputDirectory), nameof(request.Force));
+        TorchThreads.Apply(request.Threads);
+        var settings = request.Settings;
+        var result = Run(settings, learner => output.WriteLine($"evaluating {learner} ..."));
+        Write(result, directory.Path);
+        var ks = ErrorReport.TableKs(settings.ResponseCount);
+        foreach (var metric in ErrorMetric.All)
+        {
+            output.WriteLine();
+            output.WriteLine($"{metric.Label}, mean [95% CI] over {settings.Contexts} contexts:");
+            output.Write(ErrorReport.FormatTable(result.Points, metric.Name, ks));
+        }
+        output.WriteLine();
+        output.WriteLine($"GD step size η = {result.GdEta} ({settings.GdSteps} steps, chosen on held-out contexts)");
+        output.WriteLine($"wrote {Path.Combine(directory.Path, "errors.csv")}, summary.json, error_*.png/.svg");
+        return result;
     }
 
     public static Result Run(BaselinesSettings settings, Action<string>? progress = null)

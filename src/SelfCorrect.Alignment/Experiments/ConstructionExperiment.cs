@@ -1,59 +1,15 @@
-using TorchSharp;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using ScottPlot;
 using SelfCorrect.Alignment.Construction;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
+using SelfCorrect.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Experiments;
-
-/// <summary>Settings of <c>selfcorrect ica construct</c>; validated before anything runs or is written.</summary>
-public sealed record ConstructionSettings
-{
-    public RankingObjective Objective { get; init; } = RankingObjective.PlackettLuce;
-    public int ResponseCount { get; init; } = 10;
-    public int Dimension { get; init; } = 5;
-    public int Steps { get; init; } = 1;
-    public double Beta { get; init; } = 600;
-    public double Gap { get; init; } = 0.05;
-    public double Eta { get; init; } = 0.1;
-    public int Contexts { get; init; } = 256;
-    public ScalarType DType { get; init; } = ScalarType.Float64;
-    public ConstructionAblation Ablation { get; init; } = ConstructionAblation.None;
-
-    /// <summary>Causal attention: every triplet token performs GD on its own prefix (online PL); PL only.</summary>
-    public bool Causal { get; init; }
-
-    public long Seed { get; init; }
-
-    /// <summary>The β·gap values of the sweep; the requested β·gap is added.</summary>
-    public IReadOnlyList<double> BetaGaps { get; init; } = DefaultBetaGaps;
-
-    public static readonly IReadOnlyList<double> DefaultBetaGaps = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50];
-
-    public void Validate()
-    {
-        if (!(Beta > 0) || double.IsInfinity(Beta)) throw new ArgumentException($"--beta: must be positive and finite (got {Beta})");
-        if (!(Gap > 0) || double.IsInfinity(Gap)) throw new ArgumentException($"--gap: must be positive and finite (got {Gap})");
-        if (ResponseCount < 2) throw new ArgumentException($"--n: must be at least 2 (got {ResponseCount})");
-        if (Objective == RankingObjective.BradleyTerry && ResponseCount != 2)
-            throw new ArgumentException($"--n: Bradley-Terry compares two responses; use --n 2 or --objective pl (got {ResponseCount})");
-        if (!((ResponseCount - 1) * Gap < 1)) throw new ArgumentException($"--gap: {ResponseCount} rewards at least {Gap} apart do not fit in [0, 1]");
-        if (Dimension < 1) throw new ArgumentException($"--d: must be at least 1 (got {Dimension})");
-        if (Steps < 1) throw new ArgumentException($"--steps: must be at least 1 (got {Steps})");
-        if (!(Eta > 0) || double.IsInfinity(Eta)) throw new ArgumentException($"--eta: must be positive and finite (got {Eta})");
-        if (Contexts < 1) throw new ArgumentException($"--contexts: must be at least 1 (got {Contexts})");
-        if (DType is not (ScalarType.Float64 or ScalarType.Float32)) throw new ArgumentException($"--dtype: float64 or float32 (got {DType})");
-        if (Causal && Objective != RankingObjective.PlackettLuce) throw new ArgumentException("--causal: the online construction is for the PL objective");
-        if (Causal && Ablation != ConstructionAblation.None) throw new ArgumentException("--causal: ablations apply to the full-attention construction");
-    }
-
-    /// <summary>The sweep with the requested β·gap in it, ascending.</summary>
-    public IReadOnlyList<double> SweepBetaGaps() => BetaGaps.Append(Beta * Gap).Distinct().Order().ToList();
-}
 
 /// <summary>One β of the sweep: max and median relative error over contexts (and prefixes k = 2..N when causal).</summary>
 public sealed record ConstructionErrorPoint(double Beta, double BetaGap, double MaxRelativeError, double MedianRelativeError);
@@ -71,6 +27,22 @@ public static class ConstructionExperiment
     /// <param name="FirstPrefixMaxAbsoluteError">Causal only: max |ŷ_1 - ŷ_0| (GD on one triplet does not move).</param>
     public sealed record Result(ConstructionSettings Settings, IReadOnlyList<ConstructionErrorPoint> Points, double Slope,
         int SlopePoints, IReadOnlyList<double>? PrefixMaxErrors, double? FirstPrefixMaxAbsoluteError);
+
+    /// <summary>
+    /// <c>ica construct</c>: runs the sweep, writes its files into the request's output directory (held while it
+    /// works) and prints the table.
+    /// </summary>
+    public static Result Run(ConstructionRequest request, TextWriter output)
+    {
+        request.Validate();
+        using var directory = RunDirectory.Create(request.OutputDirectory, LabRuns.Construction, request.Force, nameof(request.OutputDirectory), nameof(request.Force));
+        TorchThreads.Apply(request.Threads);
+        var result = Run(request.Settings);
+        Write(result, directory.Path);
+        output.Write(FormatTable(result));
+        output.WriteLine($"wrote {Path.Combine(directory.Path, "errors.csv")}, summary.json, error_vs_beta_gap.png/.svg");
+        return result;
+    }
 
     public static Result Run(ConstructionSettings settings)
     {
@@ -202,8 +174,7 @@ public static class ConstructionExperiment
     /// <summary>log10 of the max and median relative error against β·gap (log values plotted: exact zeros are clipped at 1e-17).</summary>
     private static void SavePlot(Result result, string pathWithoutExtension)
     {
-        var plot = new Plot();
-        plot.Font.Set("DejaVu Sans");
+        var plot = FigureFile.NewPlot($"Construction vs explicit GD: {Label(result.Settings)}");
         double[] x = result.Points.Select(p => p.BetaGap).ToArray();
         foreach (var (name, values, color) in new[]
         {
@@ -224,13 +195,11 @@ public static class ConstructionExperiment
             guide.LinePattern = LinePattern.Dashed;
             guide.MarkerSize = 0;
         }
-        plot.Title($"Construction vs explicit GD: {Label(result.Settings)}");
         plot.XLabel("β·gap");
         plot.YLabel("log10 relative error of the prediction");
         double top = Math.Max(1, Math.Ceiling(Math.Log10(Math.Max(1e-17, result.Points.Max(p => p.MaxRelativeError)))) + 0.5);
         plot.Axes.SetLimitsY(-17.5, top);
         plot.ShowLegend(ScottPlot.Alignment.LowerLeft);                               // the region no curve reaches
-        AtomicFile.Write(pathWithoutExtension + ".png", temporary => plot.SavePng(temporary, 900, 600));
-        AtomicFile.Write(pathWithoutExtension + ".svg", temporary => plot.SaveSvg(temporary, 900, 600));
+        FigureFile.Save(plot, pathWithoutExtension);
     }
 }

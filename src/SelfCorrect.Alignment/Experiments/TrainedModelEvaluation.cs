@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Learners;
+using SelfCorrect.Alignment.Metrics;
 using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Alignment.Training;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Alignment.Experiments;
 
@@ -16,15 +19,65 @@ public static class TrainedModelEvaluation
 {
     public const string ComparisonDirectory = "eval";
     public const string NoiseDirectory = "noise";
+    public const string AgreementFile = "transformer_vs_gd.csv";
+    /// <summary><c>ica eval</c> and <c>ica noise</c>: evaluates a finished run, holding its lock, and prints the tables.</summary>
+    public static void Run(RunEvaluationRequest request, TextWriter output)
+    {
+        request.Validate();
+        using var run = RunDirectory.OpenExisting(request.RunDirectory, LabRuns.Training, nameof(request.RunDirectory));
+        TorchThreads.Apply(request.Threads);
+        Report(run.Path, request.Comparison, request.Noise, output);
+    }
+
+    /// <summary>
+    /// Result (a), result (b) or both for the finished run in <paramref name="runDirectory"/> (which the caller holds):
+    /// writes each result's files and prints its tables, "mean [95% CI]" at the k worth showing.
+    /// </summary>
+    public static void Report(string runDirectory, bool comparison, bool noise, TextWriter output)
+    {
+        var (config, model) = LoadRun(runDirectory);
+        using var _ = model;
+        var ks = ErrorReport.TableKs(config.Task.N);
+        if (comparison)
+        {
+            var (points, agreement) = CompareWithReferenceLearners(config, model, runDirectory, learner => output.WriteLine($"evaluating {learner} ..."));
+            foreach (var metric in ErrorMetric.All)
+            {
+                output.WriteLine();
+                output.WriteLine($"(a) {metric.Label}, mean [95% CI] over {config.Evaluation.Contexts} contexts:");
+                output.Write(ErrorReport.FormatTable(points, metric.Name, ks));
+            }
+            output.WriteLine();
+            output.WriteLine("transformer vs explicit GD (same contexts): cosine similarity and L2 distance of the predictions, mean [95% CI]:");
+            foreach (string metric in new[] { "cosine_to_gd", "l2_to_gd" })
+            {
+                output.WriteLine(metric);
+                output.Write(ErrorReport.FormatTable(agreement, metric, ks));
+            }
+            output.WriteLine($"wrote {Path.Combine(runDirectory, ComparisonDirectory)}/");
+        }
+        if (noise)
+        {
+            var points = NoiseStudy(config, model, runDirectory, level => output.WriteLine($"noise {level} ..."));
+            int[] noiseKs = new[] { 2, 15, config.Task.N - 1 }.Where(k => k <= config.Task.N - 1).Distinct().ToArray();
+            foreach (var metric in ErrorMetric.All)
+            {
+                output.WriteLine();
+                output.WriteLine($"(b) {metric.Label} under reward noise p, mean [95% CI]:");
+                output.Write(ErrorReport.FormatTable(points, metric.Name, noiseKs));
+            }
+            output.WriteLine($"wrote {Path.Combine(runDirectory, NoiseDirectory)}/");
+        }
+    }
 
     /// <summary>Loads the run's resolved config and its final checkpoint.</summary>
     public static (ExperimentConfig Config, InContextTransformer Model) LoadRun(string runDirectory)
     {
-        var config = PresetLoader.LoadResolved(Path.Combine(runDirectory, RunFiles.Config));
+        var config = PresetLoader.LoadResolved(Path.Combine(runDirectory, LabRuns.ConfigFile));
         var model = Trainer.CreateModel(config);
         int step = Checkpoint.Load(Path.Combine(runDirectory, Checkpoint.FileName), model, null, Trainer.Fingerprint(config));
         if (step < config.Training.Steps)
-            throw new InvalidDataException($"{runDirectory}: training stopped at step {step} of {config.Training.Steps}; finish it with --resume first");
+            throw new InvalidDataException($"{runDirectory}: training stopped at step {step} of {config.Training.Steps}; resume the run to finish its training first");
         model.eval();
         return (config, model);
     }
@@ -43,14 +96,12 @@ public static class TrainedModelEvaluation
         var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
         var points = evaluation.Evaluate([model, .. references], batch, progress: progress);
         string directory = Path.Combine(runDirectory, ComparisonDirectory);
-        var agreement = AgreementWithGradientDescent(model, references.OfType<ExplicitGradientDescent>().Single(), batch, evaluation);
+        var agreement = AgreementWithGradientDescent(model, references.OfType<ExplicitGradientDescent>().Single(), batch, evaluation.Bootstrap);
         WriteResults(directory, points, new { evaluation = e, gd_eta = eta, gd_steps = e.GdSteps, task = config.Task },
             $"Trained transformer vs reference learners ({config.Task.Name} task, {e.Contexts} contexts)");
         AtomicFile.WriteAllText(Path.Combine(directory, AgreementFile), ErrorReport.ToCsv(agreement));
         return new Comparison(points, agreement);
     }
-
-    public const string AgreementFile = "transformer_vs_gd.csv";
 
     /// <summary>
     /// How close the trained model is to the algorithm the theory says it can implement: per k, the cosine similarity
@@ -58,7 +109,7 @@ public static class TrainedModelEvaluation
     /// contexts. Rows reuse <see cref="ErrorPoint"/> with metrics "cosine_to_gd", "l2_to_gd", "relative_l2_to_gd".
     /// </summary>
     public static IReadOnlyList<ErrorPoint> AgreementWithGradientDescent(IInContextLearner model, ExplicitGradientDescent gd,
-        AlignmentBatch batch, LearnerEvaluation evaluation)
+        AlignmentBatch batch, ContextBootstrap bootstrap)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var noGrad = TorchSharp.torch.no_grad();
@@ -67,9 +118,9 @@ public static class TrainedModelEvaluation
         var distance = (ours - reference).norm(-1);
         return
         [
-            .. evaluation.Summarise(model.Name, "cosine_to_gd", TorchSharp.torch.nn.functional.cosine_similarity(ours, reference, dim: -1)),
-            .. evaluation.Summarise(model.Name, "l2_to_gd", distance),
-            .. evaluation.Summarise(model.Name, "relative_l2_to_gd", distance / reference.norm(-1).clamp_min(1e-12)),
+            .. bootstrap.Summarise(model.Name, "cosine_to_gd", TorchSharp.torch.nn.functional.cosine_similarity(ours, reference, dim: -1)),
+            .. bootstrap.Summarise(model.Name, "l2_to_gd", distance),
+            .. bootstrap.Summarise(model.Name, "relative_l2_to_gd", distance / reference.norm(-1).clamp_min(1e-12)),
         ];
     }
 
@@ -140,10 +191,4 @@ public static class TrainedModelEvaluation
         foreach (var metric in ErrorMetric.All)
             ErrorReport.SavePlot(points, metric.Name, metric.Label, plotTitle, Path.Combine(directory, $"error_{metric.Name}"));
     }
-}
-
-/// <summary>File names inside a run directory.</summary>
-public static class RunFiles
-{
-    public const string Config = "config.yaml";
 }

@@ -1,6 +1,5 @@
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Learners;

@@ -1,4 +1,4 @@
-using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Metrics;
 using SelfCorrect.Alignment.Tasks;
 using static TorchSharp.torch;
 

@@ -4,16 +4,6 @@ using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Learners;
 
-/// <summary>How <see cref="ExplicitGradientDescent"/> obtains its gradient.</summary>
-public enum GradientSource
-{
-    /// <summary>The closed form of <see cref="LinearPolicyGradient"/> (squared-distance reward only).</summary>
-    Analytic,
-
-    /// <summary>TorchSharp autograd through the loss (any reward model).</summary>
-    Autograd,
-}
-
 /// <summary>
 /// Plain gradient descent on a ranking loss for the linear policy ŷ = W x, run separately for every context and
 /// every prefix (triplets 1..k), all at once as one batched computation.

@@ -1,6 +1,5 @@
 using SelfCorrect.Alignment.Learners;
 using SelfCorrect.Alignment.Tasks;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -1,20 +1,5 @@
 namespace SelfCorrect.Alignment.Models;
 
-public enum AttentionKind
-{
-    /// <summary>softmax(QKᵀ/√d_h + causal mask) V.</summary>
-    Softmax,
-
-    /// <summary>(masked QKᵀ/√d_h) V divided by the number of visible keys: no normalisation across keys.</summary>
-    Linear,
-}
-
-public enum FeedForwardActivation
-{
-    Gelu,
-    Relu,
-}
-
 /// <summary>
 /// Everything that shapes an <see cref="InContextTransformer"/>. The defaults are GPT-2 as the reference
 /// implementation uses it; the switches serve the component ablations and the explicit construction.

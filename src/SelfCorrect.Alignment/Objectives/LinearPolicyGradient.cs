@@ -4,7 +4,7 @@ namespace SelfCorrect.Alignment.Objectives;
 
 /// <summary>
 /// Closed-form gradients of the ranking losses for the linear policy ŷ = W x under the squared-distance reward
-/// s_j = -||W x - y_j||² (shared/docs/ica-theory.md §2, our derivation, checked against autograd in the tests):
+/// s_j = -||W x - y_j||² (our derivation, docs/theory.md "Ranking objectives"; checked against autograd in the tests):
 /// PL:  ∇_W L = -(2/T) Σ_i (y_τ(i) - ȳ_i) xᵀ, with ȳ_i = Σ_{j≥i} p_ij y_τ(j) and p_ij the softmax of s_τ(j)/T over j ≥ i;
 /// BT:  ∇_W L = -(2/T) Σ_{(w,l): r_w &gt; r_l} σ((s_l - s_w)/T) (y_w - y_l) xᵀ.
 /// Both are returned as the prediction-space direction D with ∇_W L = D xᵀ, so GD can run in prediction space.

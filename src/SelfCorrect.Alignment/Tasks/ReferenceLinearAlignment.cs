@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 namespace SelfCorrect.Alignment.Tasks;
 
 /// <summary>
-/// The reference synthetic protocol (Wang et al. 2024, public code; see shared/docs/ica-theory.md §4): per context
-/// x ~ N(0, I_d), W, W_ε ~ N(0,1)^{d×d}, r_i ~ U(0,1), y_i = r_i·xW + (1 - r_i)·xW_ε, y* = xW.
+/// The reference synthetic protocol (Wang et al. 2024, public code; docs/theory.md, "The reference implementation's
+/// synthetic protocol"): per context x ~ N(0, I_d), W, W_ε ~ N(0,1)^{d×d}, r_i ~ U(0,1),
+/// y_i = r_i·xW + (1 - r_i)·xW_ε, y* = xW.
 /// Unlike the reference, the rewards come from the same seeded generator as everything else.
 /// Every response lies on the segment from xW_ε to xW, so two triplets determine y* exactly
 /// (see <see cref="Learners.TwoPointExtrapolation"/>).

@@ -1,5 +1,5 @@
-using SelfCorrect.Alignment.Experiments;
 using SelfCorrect.Alignment.Models;
+using SelfCorrect.Common;
 using TorchSharp.Modules;
 
 namespace SelfCorrect.Alignment.Training;
@@ -7,8 +7,8 @@ namespace SelfCorrect.Alignment.Training;
 /// <summary>
 /// One training checkpoint in one file: format tag, the step, a fingerprint of the settings that shape the weights
 /// and the data stream, the model's parameters and the Adam state. The data stream is a pure function of
-/// (seed, step) (see <see cref="Trainer"/>), so the step is the complete random state. Written via a temporary file
-/// and a rename, so a crash during saving leaves the previous checkpoint intact.
+/// (seed, step) (see <see cref="Trainer"/>), so the step is the complete random state. Written atomically
+/// (<see cref="AtomicFile"/>), so a crash during saving leaves the previous checkpoint intact.
 /// </summary>
 public static class Checkpoint
 {
@@ -26,7 +26,6 @@ public static class Checkpoint
             model.save(writer);
             optimizer.save_state_dict(writer);
             writer.Flush();
-            stream.Flush(flushToDisk: true);
         });
 
     /// <summary>Loads weights (and, when given, the optimiser state) in place; returns the step.</summary>

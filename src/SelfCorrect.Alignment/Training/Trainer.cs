@@ -2,32 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
+using SelfCorrect.Common;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Training;
-
-/// <summary>Receives training progress; the CLI draws a bar on a terminal and prints lines otherwise.</summary>
-public interface ITrainingProgress
-{
-    void Started(int firstStep, int totalSteps);
-    void Step(int step, int totalSteps, double loss, TimeSpan elapsed);
-}
-
-public enum TrainingStatus
-{
-    Completed,
-    Interrupted,
-}
-
-public sealed record TrainingOutcome(TrainingStatus Status, int Step, double LastLoss, TimeSpan Elapsed);
-
-/// <summary>Training stopped because the loss stopped being a finite number.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>
 /// Trains an <see cref="InContextTransformer"/> with Adam on the online Plackett-Luce loss, writing the training log
@@ -57,7 +40,7 @@ public sealed class Trainer
     public static InContextTransformer CreateModel(ExperimentConfig config)
     {
         // The initial weights come from libtorch's global generator: the lock keeps seeding and drawing together
-        // when several runs start at once in one process (ica sweep --parallel).
+        // when several runs start at once in one process (a sweep's parallel trainings).
         lock (ModelInitialisation)
         {
             manual_seed(Seeds.Derive(config.Training.Seed, "model-init"));

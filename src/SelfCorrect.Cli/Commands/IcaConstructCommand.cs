@@ -33,34 +33,45 @@ public static class IcaConstructCommand
         {
             objective, n, d, steps, beta, gap, eta, contexts, dtype, ablate, causal, seed, output, force, threads,
         };
+        command.MapSetting(nameof(ConstructionSettings.Objective), objective)
+            .MapSetting(nameof(ConstructionSettings.ResponseCount), n)
+            .MapSetting(nameof(ConstructionSettings.Dimension), d)
+            .MapSetting(nameof(ConstructionSettings.Steps), steps)
+            .MapSetting(nameof(ConstructionSettings.Beta), beta)
+            .MapSetting(nameof(ConstructionSettings.Gap), gap)
+            .MapSetting(nameof(ConstructionSettings.Eta), eta)
+            .MapSetting(nameof(ConstructionSettings.Contexts), contexts)
+            .MapSetting(nameof(ConstructionSettings.DType), dtype)
+            .MapSetting(nameof(ConstructionSettings.Ablation), ablate)
+            .MapSetting(nameof(ConstructionSettings.Causal), causal)
+            .MapSetting(nameof(ConstructionSettings.Seed), seed)
+            .MapSetting(nameof(ConstructionRequest.OutputDirectory), output)
+            .MapSetting(nameof(ConstructionRequest.Force), force)
+            .MapSetting(nameof(ConstructionRequest.Threads), threads);
         command.SetAction(parse =>
         {
             var rankingObjective = RankingObjectives.Parse(parse.GetValue(objective)!);
-            var settings = new ConstructionSettings
+            ConstructionExperiment.Run(new ConstructionRequest
             {
-                Objective = rankingObjective,
-                ResponseCount = parse.GetValue(n) ?? (rankingObjective == RankingObjective.BradleyTerry ? 2 : 10),
-                Dimension = parse.GetValue(d),
-                Steps = parse.GetValue(steps),
-                Beta = parse.GetValue(beta),
-                Gap = parse.GetValue(gap),
-                Eta = parse.GetValue(eta),
-                Contexts = parse.GetValue(contexts),
-                DType = parse.GetValue(dtype) == "float32" ? ScalarType.Float32 : ScalarType.Float64,
-                Ablation = ConstructionAblations.Parse(parse.GetValue(ablate)!),
-                Causal = parse.GetValue(causal),
-                Seed = parse.GetValue(seed),
-            };
-            settings.Validate();
-            string directory = parse.GetValue(output)!;
-            RunDirectory.EnsureWritable(directory, parse.GetValue(force));
-            TorchOptions.Apply(parse, threads);
-            var result = ConstructionExperiment.Run(settings);
-            RunDirectory.Prepare(directory, parse.GetValue(force));
-            ConstructionExperiment.Write(result, directory);
-            var stdout = parse.InvocationConfiguration.Output;
-            stdout.Write(ConstructionExperiment.FormatTable(result));
-            stdout.WriteLine($"wrote {Path.Combine(directory, "errors.csv")}, summary.json, error_vs_beta_gap.png/.svg");
+                Settings = new ConstructionSettings
+                {
+                    Objective = rankingObjective,
+                    ResponseCount = parse.GetValue(n) ?? (rankingObjective == RankingObjective.BradleyTerry ? 2 : 10),
+                    Dimension = parse.GetValue(d),
+                    Steps = parse.GetValue(steps),
+                    Beta = parse.GetValue(beta),
+                    Gap = parse.GetValue(gap),
+                    Eta = parse.GetValue(eta),
+                    Contexts = parse.GetValue(contexts),
+                    DType = parse.GetValue(dtype) == "float32" ? ScalarType.Float32 : ScalarType.Float64,
+                    Ablation = ConstructionAblations.Parse(parse.GetValue(ablate)!),
+                    Causal = parse.GetValue(causal),
+                    Seed = parse.GetValue(seed),
+                },
+                OutputDirectory = parse.GetValue(output)!,
+                Force = parse.GetValue(force),
+                Threads = parse.GetValue(threads),
+            }, parse.InvocationConfiguration.Output);
             return 0;
         });
         return command;

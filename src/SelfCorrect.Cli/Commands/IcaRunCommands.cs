@@ -19,43 +19,37 @@ public static class IcaRunCommands
 
     private static Command TrainingCommand(string name, string description, bool evaluate)
     {
-        var preset = new Option<string>("--preset") { Description = "Preset name (quick, paper, …, from experiments/) or a YAML file.", DefaultValueFactory = _ => "quick" };
+        var preset = new Option<string>("--preset") { Description = "Preset name (quick, paper, …, from experiments/) or a YAML file.", DefaultValueFactory = _ => TrainingRunRequest.DefaultPreset };
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/<preset>)." };
         var set = new Option<string[]>("--set") { Description = "Override a preset value, e.g. --set training.steps=500 (repeatable).", AllowMultipleArgumentsPerToken = false };
         var force = new Option<bool>("--force") { Description = "Replace an existing run directory." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
         var threads = TorchOptions.Threads();
         var command = new Command(name, description) { preset, output, set, force, resume, threads };
+        command.MapSetting(nameof(TrainingRunRequest.Preset), preset)
+            .MapSetting(nameof(TrainingRunRequest.Overrides), set)
+            .MapSetting(nameof(TrainingRunRequest.OutputDirectory), output)
+            .MapSetting(nameof(TrainingRunRequest.Force), force)
+            .MapSetting(nameof(TrainingRunRequest.Resume), resume)
+            .MapSetting(nameof(TrainingRunRequest.Threads), threads);
         command.SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
-            bool resuming = parse.GetValue(resume), forcing = parse.GetValue(force);
-            if (resuming && forcing) throw new UsageException("--resume and --force exclude each other");
-            string presetName = parse.GetValue(preset)!;
-            string[] overrides = parse.GetValue(set) ?? [];
-            var config = PresetLoader.Load(presetName, overrides);
-            string directory = parse.GetValue(output) ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(presetName));
-            string configPath = Path.Combine(directory, RunFiles.Config);
-            if (resuming)
+            using var run = TrainingRun.Start(new TrainingRunRequest
             {
-                var saved = PresetLoader.LoadResolved(configPath);
-                bool explicitSettings = parse.GetResult(preset) is { Implicit: false } || overrides.Length > 0;
-                if (explicitSettings && PresetLoader.ToYaml(saved) != PresetLoader.ToYaml(config))
-                    throw new UsageException($"--resume: the given --preset/--set differ from {configPath}; resume without them or start a new run");
-                config = saved;
-            }
-            else
-            {
-                RunDirectory.Prepare(directory, forcing);
-                AtomicFile.WriteAllText(configPath, PresetLoader.ToYaml(config));
-            }
-            TorchOptions.Apply(parse, threads);
-            stdout.WriteLine($"run directory: {directory}");
-
+                // Only a preset the user named is compared with a resumed run's own settings.
+                Preset = parse.GetResult(preset) is { Implicit: false } ? parse.GetValue(preset) : null,
+                Overrides = parse.GetValue(set) ?? [],
+                OutputDirectory = parse.GetValue(output),
+                Force = parse.GetValue(force),
+                Resume = parse.GetValue(resume),
+                Threads = parse.GetValue(threads),
+            });
+            stdout.WriteLine($"run directory: {run.Directory}");
             TrainingOutcome outcome;
             try
             {
-                outcome = TrainingProgressDisplay.Run(stdout, progress => new Trainer(config, directory).Train(resuming, progress, cancellationToken));
+                outcome = TrainingProgressDisplay.Run(stdout, progress => run.Train(progress, cancellationToken));
             }
             catch (TrainingDivergedException e)
             {
@@ -64,11 +58,11 @@ public static class IcaRunCommands
             }
             if (outcome.Status == TrainingStatus.Interrupted)
             {
-                stdout.WriteLine($"interrupted at step {outcome.Step}; checkpoint saved. Continue with: selfcorrect ica {name} --out {directory} --resume");
+                stdout.WriteLine($"interrupted at step {outcome.Step}; checkpoint saved. Continue with: selfcorrect ica {name} --out {run.Directory} --resume");
                 return Task.FromResult(CliApp.CancelledExitCode);
             }
             stdout.WriteLine($"trained {outcome.Step} steps, final loss {outcome.LastLoss:0.0000}, {outcome.Elapsed.TotalSeconds:0.0} s this session");
-            if (evaluate) Evaluate(directory, stdout, comparison: true, noise: true);
+            if (evaluate) run.Evaluate(stdout);
             return Task.FromResult(0);
         });
         return command;
@@ -79,52 +73,19 @@ public static class IcaRunCommands
         var run = new Option<string>("--run") { Description = "A trained run directory.", Required = true };
         var threads = TorchOptions.Threads();
         var command = new Command(name, description) { run, threads };
+        command.MapSetting(nameof(RunEvaluationRequest.RunDirectory), run)
+            .MapSetting(nameof(RunEvaluationRequest.Threads), threads);
         command.SetAction(parse =>
         {
-            string directory = parse.GetValue(run)!;
-            if (!Directory.Exists(directory)) throw new UsageException($"--run: directory '{directory}' not found");
-            TorchOptions.Apply(parse, threads);
-            Evaluate(directory, parse.InvocationConfiguration.Output, comparison: !noise, noise: noise);
+            TrainedModelEvaluation.Run(new RunEvaluationRequest
+            {
+                RunDirectory = parse.GetValue(run)!,
+                Comparison = !noise,
+                Noise = noise,
+                Threads = parse.GetValue(threads),
+            }, parse.InvocationConfiguration.Output);
             return 0;
         });
         return command;
     }
-
-    private static void Evaluate(string directory, TextWriter stdout, bool comparison, bool noise)
-    {
-        var (config, model) = TrainedModelEvaluation.LoadRun(directory);
-        using var _ = model;
-        var ks = ErrorReport.TableKs(config.Task.N);
-        if (comparison)
-        {
-            var (points, agreement) = TrainedModelEvaluation.CompareWithReferenceLearners(config, model, directory, learner => stdout.WriteLine($"evaluating {learner} ..."));
-            foreach (var metric in ErrorMetric.All)
-            {
-                stdout.WriteLine();
-                stdout.WriteLine($"(a) {metric.Label}, mean [95% CI] over {config.Evaluation.Contexts} contexts:");
-                stdout.Write(ErrorReport.FormatTable(points, metric.Name, ks));
-            }
-            stdout.WriteLine();
-            stdout.WriteLine("transformer vs explicit GD (same contexts): cosine similarity and L2 distance of the predictions, mean [95% CI]:");
-            foreach (string metric in new[] { "cosine_to_gd", "l2_to_gd" })
-            {
-                stdout.WriteLine(metric);
-                stdout.Write(ErrorReport.FormatTable(agreement, metric, ks));
-            }
-            stdout.WriteLine($"wrote {Path.Combine(directory, TrainedModelEvaluation.ComparisonDirectory)}/");
-        }
-        if (noise)
-        {
-            var points = TrainedModelEvaluation.NoiseStudy(config, model, directory, level => stdout.WriteLine($"noise {level} ..."));
-            int[] noiseKs = new[] { 2, 15, config.Task.N - 1 }.Where(k => k <= config.Task.N - 1).Distinct().ToArray();
-            foreach (var metric in ErrorMetric.All)
-            {
-                stdout.WriteLine();
-                stdout.WriteLine($"(b) {metric.Label} under reward noise p, mean [95% CI]:");
-                stdout.Write(ErrorReport.FormatTable(points, metric.Name, noiseKs));
-            }
-            stdout.WriteLine($"wrote {Path.Combine(directory, TrainedModelEvaluation.NoiseDirectory)}/");
-        }
-    }
-
 }

@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
-using SelfCorrect.Alignment.Experiments;
 using SelfCorrect.Alignment.Experiments.Sweeps;
 
 namespace SelfCorrect.Cli.Commands;
@@ -10,9 +7,6 @@ namespace SelfCorrect.Cli.Commands;
 public static class IcaSweepCommand
 {
     private const int DivergedExitCode = 1;
-
-    /// <summary>Written first into a sweep's output directory, so a rerun knows the directory is a sweep's to resume.</summary>
-    private const string MarkerFile = "sweep.txt";
 
     public static Command Create()
     {
@@ -26,57 +20,32 @@ public static class IcaSweepCommand
         {
             preset, seeds, output, parallel, threads, force,
         };
+        command.MapSetting(nameof(SweepRequest.Preset), preset)
+            .MapSetting(nameof(SweepRequest.Seeds), seeds)
+            .MapSetting(nameof(SweepRequest.OutputDirectory), output)
+            .MapSetting(nameof(SweepRequest.Parallel), parallel)
+            .MapSetting(nameof(SweepRequest.Threads), threads)
+            .MapSetting(nameof(SweepRequest.Force), force);
         command.SetAction((parse, cancellationToken) =>
         {
-            var clock = Stopwatch.StartNew();
-            var stdout = parse.InvocationConfiguration.Output;
-            int parallelRuns = parse.GetValue(parallel);
-            if (parallelRuns < 1) throw new UsageException($"--parallel: must be at least 1 (got {parallelRuns})");
-            int totalThreads = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            if (totalThreads < 1) throw new UsageException($"--threads: must be at least 1 (got {totalThreads})");
-            var sweep = SweepFile.Load(parse.GetValue(preset)!);
-            string directory = parse.GetValue(output) ?? Path.Combine("runs", "sweeps", sweep.Name);
-            var plan = new SweepPlan(sweep, parse.GetValue(seeds), directory);
-            PrepareDirectory(directory, sweep, parse.GetValue(force));
-
-            int threadsPerRun = Math.Max(1, totalThreads / parallelRuns);
-            // libtorch's intra-op thread count is process-wide: every training thread uses this many.
-            TorchSharp.torch.set_num_threads(threadsPerRun);
-            stdout.WriteLine($"sweep {sweep.Name}: {sweep.Axes.Count} axis/axes, {plan.Runs.Count} (configuration, seed) runs, {plan.Trainings.Count} distinct trainings; " +
-                $"{parallelRuns} at a time with {threadsPerRun} thread(s) each; directory {directory}");
-
-            var outcome = new SweepRunner(plan, parallelRuns, stdout).Run(cancellationToken);
+            var outcome = SweepExperiment.Run(new SweepRequest
+            {
+                Preset = parse.GetValue(preset)!,
+                Seeds = parse.GetValue(seeds),
+                OutputDirectory = parse.GetValue(output),
+                Parallel = parse.GetValue(parallel),
+                Threads = parse.GetValue(threads),
+                Force = parse.GetValue(force),
+            }, parse.InvocationConfiguration.Output, cancellationToken);
             if (outcome.Interrupted)
             {
-                stdout.WriteLine($"interrupted; checkpoints are saved. Continue with the same command: it skips finished runs and resumes the rest.");
+                parse.InvocationConfiguration.Output.WriteLine("interrupted; checkpoints are saved. Continue with the same command: it skips finished runs and resumes the rest.");
                 return Task.FromResult(CliApp.CancelledExitCode);
             }
-            stdout.WriteLine("evaluating the MeanResponse baseline on the same contexts ...");
-            var baselines = sweep.Axes.SelectMany(axis => SweepRunner.EvaluateBaseline(axis, plan.Runs.First(r => r.Axis == axis))).ToList();
-            var summary = new SweepSummary(plan, outcome.Observations, baselines);
-            int trainedNow = outcome.Trainings.Count(t => t.Status is SweepRunStatus.Trained or SweepRunStatus.Resumed);
-            string information = string.Create(CultureInfo.InvariantCulture,
-                $"this invocation: {clock.Elapsed.TotalSeconds:0} s wall time before writing the report, {trainedNow} of {plan.Trainings.Count} trainings trained or resumed (the rest finished earlier), {parallelRuns} at a time with {threadsPerRun} libtorch thread(s) each, on {Environment.ProcessorCount} cores; training logs record {outcome.Trainings.Sum(t => t.TrainingSeconds):0} s of training in all sessions together");
-            var figures = SweepReport.Write(summary, outcome.Trainings, information);
-
-            stdout.WriteLine();
-            stdout.Write(SweepReport.FormatTable(summary));
-            stdout.WriteLine($"wrote {Path.Combine(directory, SweepReport.ReportFile)}, {SweepReport.SummaryFile} and {figures.Count} figure(s) (PNG + SVG)");
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall time {clock.Elapsed.TotalSeconds:0} s ({clock.Elapsed.TotalMinutes:0.0} min)"));
-            var diverged = outcome.Trainings.Where(t => t.Status == SweepRunStatus.Diverged).ToList();
-            if (diverged.Count == 0) return Task.FromResult(0);
-            parse.InvocationConfiguration.Error.WriteLine($"error: {diverged.Count} training(s) diverged and are left out of the summary: {string.Join(", ", diverged.Select(d => d.Run.Label))}");
+            if (outcome.Diverged.Count == 0) return Task.FromResult(0);
+            parse.InvocationConfiguration.Error.WriteLine($"error: {outcome.Diverged.Count} training(s) diverged and are left out of the summary: {string.Join(", ", outcome.Diverged.Select(d => d.Run.Label))}");
             return Task.FromResult(DivergedExitCode);
         });
         return command;
-    }
-
-    /// <summary>A new directory, or one this sweep wrote before (resumed); anything else needs --force.</summary>
-    private static void PrepareDirectory(string directory, SweepDefinition sweep, bool force)
-    {
-        string marker = Path.Combine(directory, MarkerFile);
-        bool ours = File.Exists(marker);
-        if (!ours || force) RunDirectory.Prepare(directory, force);
-        AtomicFile.WriteAllText(marker, $"selfcorrect ica sweep directory for {sweep.SourcePath}\n");
     }
 }

@@ -1,3 +1,4 @@
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Training;
 
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
@@ -17,7 +18,7 @@ public sealed class SweepPlan
 {
     public SweepPlan(SweepDefinition sweep, int seeds, string outputDirectory)
     {
-        if (seeds < 1) throw new ArgumentException($"--seeds: must be at least 1 (got {seeds})");
+        ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         Sweep = sweep;
         Seeds = seeds;
         OutputDirectory = outputDirectory;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using SelfCorrect.Alignment.Metrics;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
 

@@ -1,42 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Learners;
+using SelfCorrect.Alignment.Metrics;
 using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Alignment.Training;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
-
-public enum SweepRunStatus
-{
-    /// <summary>Trained from the first step in this session.</summary>
-    Trained,
-
-    /// <summary>Continued from a checkpoint of an earlier session.</summary>
-    Resumed,
-
-    /// <summary>Already finished in an earlier session: not trained again.</summary>
-    Skipped,
-
-    /// <summary>Stopped by Ctrl-C; its checkpoint is saved and a rerun resumes it.</summary>
-    Interrupted,
-
-    /// <summary>The loss became NaN or infinite; left out of the summary.</summary>
-    Diverged,
-}
-
-/// <summary>What happened to one training of a sweep; the seconds are those its training log records over all sessions.</summary>
-public sealed record SweepTrainingResult(SweepRun Run, SweepRunStatus Status, double TrainingSeconds, string? Message);
-
-/// <summary>The errors of one (axis, configuration, seed) on one evaluation task at one reward-noise level.</summary>
-public sealed record SweepObservation(SweepRun Run, string Task, double Noise, IReadOnlyList<ErrorPoint> Points);
-
-/// <param name="Cancelled">Ctrl-C arrived: some runs may not have started, so the results are incomplete.</param>
-public sealed record SweepOutcome(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations, bool Cancelled)
-{
-    public bool Interrupted => Cancelled || Trainings.Any(t => t.Status == SweepRunStatus.Interrupted);
-}
 
 /// <summary>
 /// Trains every run of a <see cref="SweepPlan"/> (N at a time, each in its own worker thread) with the project's
@@ -51,9 +24,23 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
 
     public SweepOutcome Run(CancellationToken cancellationToken = default)
     {
-        if (parallel < 1) throw new ArgumentException($"--parallel: must be at least 1 (got {parallel})");
-        // Every run directory is checked (or started) before anything trains, so an edited sweep file fails at once.
-        foreach (var run in plan.Trainings) PrepareRunDirectory(run);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);
+        // Every run directory is taken (locked) and checked, or started, before anything trains, so an edited sweep
+        // file fails at once; the sweep holds them all until it is done.
+        var held = new List<RunDirectory>();
+        try
+        {
+            foreach (var run in plan.Trainings) held.Add(OpenRunDirectory(run));
+            return TrainAndEvaluate(cancellationToken);
+        }
+        finally
+        {
+            held.ForEach(directory => directory.Dispose());
+        }
+    }
+
+    private SweepOutcome TrainAndEvaluate(CancellationToken cancellationToken)
+    {
         var queue = new ConcurrentQueue<(SweepRun Run, int Index)>(plan.Trainings.Select((run, index) => (run, index + 1)));
         var trainings = new ConcurrentBag<SweepTrainingResult>();
         var observations = new ConcurrentBag<SweepObservation>();
@@ -88,15 +75,26 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
             cancellationToken.IsCancellationRequested);
     }
 
-    /// <summary>Writes the run's resolved config.yaml, or checks that the one already there is the same.</summary>
-    private static void PrepareRunDirectory(SweepRun run)
+    /// <summary>The run's directory, held; its resolved config.yaml is written, or checked to be the same as the run's.</summary>
+    private static RunDirectory OpenRunDirectory(SweepRun run)
     {
-        string configPath = Path.Combine(run.Directory, RunFiles.Config);
-        string yaml = PresetLoader.ToYaml(run.Config);
-        if (!File.Exists(configPath))
-            AtomicFile.WriteAllText(configPath, yaml);
-        else if (PresetLoader.ToYaml(PresetLoader.LoadResolved(configPath)) != yaml)
-            throw new InvalidDataException($"{configPath}: this run directory holds other settings than {run.Label} (was the sweep file edited?); use another --out, or --force to start over");
+        var directory = RunDirectory.CreateOrContinue(run.Directory, LabRuns.Training, replace: false, nameof(SweepRequest.OutputDirectory));
+        try
+        {
+            string configPath = directory.PathOf(LabRuns.ConfigFile);
+            string yaml = PresetLoader.ToYaml(run.Config);
+            if (!File.Exists(configPath))
+                AtomicFile.WriteAllText(configPath, yaml);
+            else if (PresetLoader.ToYaml(PresetLoader.LoadResolved(configPath)) != yaml)
+                throw new InvalidSettingException(nameof(SweepRequest.OutputDirectory),
+                    $"{configPath} holds other settings than {run.Label} (was the sweep file edited?); choose another directory, or set {{{nameof(SweepRequest.Force)}}} to start over");
+            return directory;
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     private SweepTrainingResult Train(SweepRun run, int index, CancellationToken cancellationToken)

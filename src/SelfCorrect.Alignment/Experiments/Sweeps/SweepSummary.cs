@@ -1,4 +1,5 @@
 using System.Globalization;
+using SelfCorrect.Alignment.Metrics;
 
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
 

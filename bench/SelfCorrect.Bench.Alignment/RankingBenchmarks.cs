@@ -2,10 +2,9 @@ using SelfCorrect.Alignment;
 using SelfCorrect.Alignment.Learners;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
-using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SelfCorrect.Bench;
+namespace SelfCorrect.Bench.Alignment;
 
 /// <summary>Issue "Alignment lab, part 1": vectorised objectives and batched baselines against the reference loops.</summary>
 public static class RankingBenchmarks

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SelfCorrect.Bench;
+namespace SelfCorrect.Bench.Alignment;
 
 /// <summary>Wall-clock timing helpers: warm up, then the median of several repetitions.</summary>
 public static class Measure

@@ -1,4 +1,4 @@
-using SelfCorrect.Bench;
+using SelfCorrect.Bench.Alignment;
 
 // Each benchmark prints the two implementations measured side by side in this run, and their ratio.
 string[] all = ["online-loss", "adam-pl", "training"];

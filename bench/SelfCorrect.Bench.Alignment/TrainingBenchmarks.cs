@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using SelfCorrect.Alignment.Experiments;
+using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Training;
 using static TorchSharp.torch;
 
-namespace SelfCorrect.Bench;
+namespace SelfCorrect.Bench.Alignment;
 
 /// <summary>Issue "Alignment lab, part 2": training throughput against the machine's own matrix-product speed.</summary>
 public static class TrainingBenchmarks

@@ -2,7 +2,7 @@ using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
 
-namespace SelfCorrect.Alignment.Experiments;
+namespace SelfCorrect.Alignment.Configuration;
 
 /// <summary>
 /// One experiment, as written in a preset (experiments/*.yaml) and resolved into a run directory's config.yaml.
@@ -76,88 +76,4 @@ public sealed class ExperimentConfig
     {
         if (!(value >= 0 && value <= 1)) throw new ArgumentException($"{key}: must lie in [0, 1] (got {value})");
     }
-}
-
-public sealed class TaskSettings
-{
-    /// <summary>reference | noisy.</summary>
-    public string Name { get; set; } = "reference";
-    public int D { get; set; } = 5;
-    public int N { get; set; } = 20;
-
-    /// <summary>σ of the noisy task.</summary>
-    public double NoiseScale { get; set; } = 1.0;
-}
-
-public sealed class ModelSettings
-{
-    public int Layers { get; set; } = 20;
-    public int Heads { get; set; } = 3;
-    public int Width { get; set; } = 96;
-
-    /// <summary>softmax | linear.</summary>
-    public string Attention { get; set; } = "softmax";
-    public bool Ffn { get; set; } = true;
-    public bool LayerNorm { get; set; } = true;
-}
-
-public sealed class TrainingSettings
-{
-    public int Steps { get; set; } = 3000;
-    public int BatchSize { get; set; } = 256;
-
-    /// <summary>Contexts per forward/backward pass, gradients accumulated up to batch_size (0: the whole batch at once).
-    /// The same batch and the same gradient up to rounding; smaller passes need less memory and run faster on CPU.</summary>
-    public int MicroBatchSize { get; set; }
-    public double LearningRate { get; set; } = 1e-4;
-
-    /// <summary>constant (reference) | cosine: decays from learning_rate to a tenth of it at the last step, which
-    /// steadies the end of short, high-learning-rate runs.</summary>
-    public string LearningRateSchedule { get; set; } = "constant";
-    public long Seed { get; set; }
-
-    /// <summary>Policy reward of the online PL loss: cosine (reference) | squared-distance (theory).</summary>
-    public string Reward { get; set; } = "cosine";
-    public double Temperature { get; set; } = 1.0;
-
-    /// <summary>Smallest prefix length in the online PL loss (the reference skips n &lt; 2).</summary>
-    public int MinPrefix { get; set; } = 2;
-
-    /// <summary>Probability that a training reward is replaced by a fresh U(0,1) draw.</summary>
-    public double RewardNoise { get; set; }
-    public int CheckpointEvery { get; set; } = 250;
-    public int LogEvery { get; set; } = 10;
-    public CurriculumSettings? Curriculum { get; set; }
-
-    public static readonly IReadOnlyList<string> LearningRateSchedules = ["constant", "cosine"];
-
-    /// <summary>The learning rate of step 1..Steps; a function of the step alone, so a resumed run follows the same schedule.</summary>
-    public double LearningRateAt(int step) => LearningRateSchedule switch
-    {
-        "constant" => LearningRate,
-        "cosine" => LearningRate * (0.1 + 0.45 * (1 + Math.Cos(Math.PI * (step - 1) / Math.Max(1, Steps - 1)))),
-        _ => throw new ArgumentException($"training.learning_rate_schedule: unknown schedule '{LearningRateSchedule}' (expected one of: {string.Join(", ", LearningRateSchedules)})"),
-    };
-}
-
-/// <summary>Grows the number of triplets per training context from start_n by increment every `every` steps, up to task.n.</summary>
-public sealed class CurriculumSettings
-{
-    public int StartN { get; set; } = 5;
-    public int Every { get; set; } = 100;
-    public int Increment { get; set; } = 1;
-
-    public int ResponsesAt(int step, int maximum) => Math.Min(maximum, StartN + (step - 1) / Every * Increment);
-}
-
-public sealed class EvaluationSettings
-{
-    public int Contexts { get; set; } = 1024;
-    public long Seed { get; set; } = 1;
-    public int HeldOutContexts { get; set; } = 512;
-
-    /// <summary>Step budget of explicit GD, the same at every noise level.</summary>
-    public int GdSteps { get; set; } = 20;
-    public int Bootstrap { get; set; } = 1000;
-    public List<double> NoiseLevels { get; set; } = [0, 0.25, 0.5, 0.75, 1];
 }

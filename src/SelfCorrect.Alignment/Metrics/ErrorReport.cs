@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using ScottPlot;
+using SelfCorrect.Common;
 
-namespace SelfCorrect.Alignment.Experiments;
+namespace SelfCorrect.Alignment.Metrics;
 
 /// <summary>Writes error-vs-k results as long-format CSV, a table, and PNG + SVG figures.</summary>
 public static class ErrorReport
@@ -62,8 +63,7 @@ public static class ErrorReport
     /// <summary>One curve per series (mean with a shaded interval) against k; writes <paramref name="pathWithoutExtension"/>.png and .svg.</summary>
     public static void SavePlot(IReadOnlyList<ErrorPoint> points, string metric, string metricLabel, string title, string pathWithoutExtension)
     {
-        var plot = new Plot();
-        plot.Font.Set("DejaVu Sans");
+        var plot = FigureFile.NewPlot(title);
         var palette = new ScottPlot.Palettes.Category10();
         int index = 0;
         foreach (var series in points.Where(p => p.Metric == metric).GroupBy(p => p.Learner))
@@ -79,11 +79,9 @@ public static class ErrorReport
             line.LegendText = series.Key;
             line.MarkerSize = 4;
         }
-        plot.Title(title);
         plot.XLabel("k (triplets in context)");
         plot.YLabel(metricLabel);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        AtomicFile.Write(pathWithoutExtension + ".png", temporary => plot.SavePng(temporary, 900, 600));
-        AtomicFile.Write(pathWithoutExtension + ".svg", temporary => plot.SaveSvg(temporary, 900, 600));
+        FigureFile.Save(plot, pathWithoutExtension);
     }
 }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SelfCorrect.Alignment.Experiments;
+namespace SelfCorrect.Alignment.Metrics;
 
 /// <summary>How far a prediction is from the hidden target y*, per context and prefix.</summary>
 public abstract class ErrorMetric

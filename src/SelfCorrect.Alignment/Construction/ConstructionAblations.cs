@@ -1,0 +1,19 @@
+namespace SelfCorrect.Alignment.Construction;
+
+/// <summary>The ablations' names as the command line writes them (<c>no-ffn</c>, …).</summary>
+public static class ConstructionAblations
+{
+    public static readonly IReadOnlyList<string> Names = ["none", "linear", "no-ffn", "one-head", "one-head-deep"];
+
+    public static ConstructionAblation Parse(string name) => name switch
+    {
+        "none" => ConstructionAblation.None,
+        "linear" => ConstructionAblation.Linear,
+        "no-ffn" => ConstructionAblation.NoFeedForward,
+        "one-head" => ConstructionAblation.OneHead,
+        "one-head-deep" => ConstructionAblation.OneHeadDeep,
+        _ => throw new ArgumentException($"unknown ablation '{name}' (expected one of: {string.Join(", ", Names)})"),
+    };
+
+    public static string Name(this ConstructionAblation ablation) => Names[(int)ablation];
+}

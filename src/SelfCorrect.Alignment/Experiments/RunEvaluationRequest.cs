@@ -1,0 +1,18 @@
+namespace SelfCorrect.Alignment.Experiments;
+
+/// <summary>What <see cref="TrainedModelEvaluation.Run"/> evaluates: a finished training run, and which of the paper's results.</summary>
+public sealed record RunEvaluationRequest
+{
+    public required string RunDirectory { get; init; }
+
+    /// <summary>Result (a): the transformer against every reference learner over k.</summary>
+    public bool Comparison { get; init; }
+
+    /// <summary>Result (b): reward noise shown at evaluation to the transformer and to explicit GD.</summary>
+    public bool Noise { get; init; }
+
+    /// <summary>libtorch threads (null: libtorch's choice).</summary>
+    public int? Threads { get; init; }
+
+    public void Validate() => TorchThreads.Validate(Threads, nameof(Threads));
+}

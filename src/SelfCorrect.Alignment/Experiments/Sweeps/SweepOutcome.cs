@@ -1,0 +1,18 @@
+using SelfCorrect.Alignment.Metrics;
+
+namespace SelfCorrect.Alignment.Experiments.Sweeps;
+
+/// <summary>What happened to one training of a sweep; the seconds are those its training log records over all sessions.</summary>
+public sealed record SweepTrainingResult(SweepRun Run, SweepRunStatus Status, double TrainingSeconds, string? Message);
+
+/// <summary>The errors of one (axis, configuration, seed) on one evaluation task at one reward-noise level.</summary>
+public sealed record SweepObservation(SweepRun Run, string Task, double Noise, IReadOnlyList<ErrorPoint> Points);
+
+/// <param name="Cancelled">Ctrl-C arrived: some runs may not have started, so the results are incomplete.</param>
+public sealed record SweepOutcome(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations, bool Cancelled)
+{
+    public bool Interrupted => Cancelled || Trainings.Any(t => t.Status == SweepRunStatus.Interrupted);
+
+    /// <summary>The trainings whose loss stopped being finite: they are left out of the summary.</summary>
+    public IReadOnlyList<SweepTrainingResult> Diverged => [.. Trainings.Where(t => t.Status == SweepRunStatus.Diverged)];
+}

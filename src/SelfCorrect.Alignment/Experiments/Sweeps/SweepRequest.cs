@@ -1,0 +1,32 @@
+using SelfCorrect.Common;
+
+namespace SelfCorrect.Alignment.Experiments.Sweeps;
+
+/// <summary>What <see cref="SweepExperiment.Run"/> trains and evaluates, and where.</summary>
+public sealed record SweepRequest
+{
+    /// <summary>Sweep name (from experiments/sweeps/) or a sweep YAML file.</summary>
+    public required string Preset { get; init; }
+
+    /// <summary>Training seeds per configuration (training.seed = 0..Seeds-1).</summary>
+    public int Seeds { get; init; } = 3;
+
+    /// <summary>The sweep directory; null: runs/sweeps/&lt;sweep&gt;. A sweep already there is continued.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Trainings at a time; the threads are split between them.</summary>
+    public int Parallel { get; init; } = 1;
+
+    /// <summary>libtorch threads in all (null: one per processor), split evenly between the parallel trainings.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Replace the sweep already in <see cref="OutputDirectory"/> instead of continuing it.</summary>
+    public bool Force { get; init; }
+
+    public void Validate()
+    {
+        if (Parallel < 1) throw new InvalidSettingException(nameof(Parallel), $"must be at least 1 (got {Parallel})");
+        TorchThreads.Validate(Threads, nameof(Threads));
+        if (Seeds < 1) throw new InvalidSettingException(nameof(Seeds), $"must be at least 1 (got {Seeds})");
+    }
+}
