@@ -35,7 +35,7 @@ public sealed class GgufBackendTests
     public async Task CacRound_RunsThreeGenerationsThroughTheModel()
     {
         using var model = Load();
-        var client = new ChatClientBuilder(model).UseSelfCorrection(new SelfCorrectionOptions { Rounds = 1 }).Build();
+        var client = new ChatClientBuilder(model).UseSelfCorrection(configure: c => c.Options = new SelfCorrectionOptions { Rounds = 1 }).Build();
 
         var response = await client.GetResponseAsync(Question(), Greedy);
 
@@ -112,7 +112,7 @@ public sealed class GgufBackendTests
         async Task<(GgufChatClient Model, ChatResponse Response)> RunCac(bool reuse)
         {
             var model = Load(new BackendOptions { ContextSize = 2048, Threads = 1, ReuseKvCache = reuse });
-            var client = new SelfCorrectingChatClient(model, new SelfCorrectionOptions { Rounds = 2 });
+            var client = new SelfCorrectingChatClient(model) { Options = new SelfCorrectionOptions { Rounds = 2 } };
             return (model, await client.GetResponseAsync(Question(), Greedy));
         }
 
@@ -147,7 +147,7 @@ public sealed class GgufBackendTests
     public async Task AssistantPrefill_IsContinuedByTheModel()
     {
         using var model = Load();
-        var client = new SelfCorrectingChatClient(model, CorrectionStrategies.CacOptions(new StrategySettings { Protocol = CorrectionProtocol.Bbq }));
+        var client = new SelfCorrectingChatClient(model) { Options = CorrectionStrategies.CacOptions(new StrategySettings { Protocol = CorrectionProtocol.Bbq }) };
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Who was late? (a) Ann (b) Bob (c) Unknown.")], Greedy);
 
