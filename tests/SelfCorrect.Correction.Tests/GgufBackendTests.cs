@@ -51,6 +51,24 @@ public sealed class GgufBackendTests
     }
 
     [TinyModelFact]
+    public async Task Rank_SamplesSeededCandidatesThroughTheModel_AndIsReproducible()
+    {
+        using var model = Load();
+        var client = model.AsBuilder().UseInContextRanking(configure: c => c.Options = new InContextRankingOptions { Candidates = 3 }).Build();
+
+        var first = (await client.GetResponseAsync(Question(), Greedy)).GetSelfCorrectionTrace()!;
+        var again = (await client.GetResponseAsync(Question(), Greedy)).GetSelfCorrectionTrace()!;
+
+        Assert.Equal(7, first.Stages.Count);
+        Assert.All(first.Stages, stage => Assert.True(stage.Usage!.OutputTokenCount > 0));
+        var candidates = first.Stages.Where(stage => stage.Kind == StageKind.Initial).Select(stage => stage.Text).ToList();
+        Assert.True(candidates.Distinct().Count() > 1, string.Join(" | ", candidates));
+        Assert.Equal(first.Stages.Select(stage => stage.Text), again.Stages.Select(stage => stage.Text));
+        // The final prompt holds the question, three (answer, scoring prompt, score) triplets and the re-asks.
+        Assert.True(first.Answer.Usage!.InputTokenCount > first.Stages.Where(stage => stage.Kind == StageKind.Critique).Max(stage => stage.Usage!.InputTokenCount));
+    }
+
+    [TinyModelFact]
     public async Task Streaming_YieldsTokensThatJoinToTheNonStreamedAnswer()
     {
         using var client = Load();

@@ -163,6 +163,8 @@ internal sealed class CorrectionRun : IDisposable
     private SelfCorrectionStage Record(StageRequest request, ChatResponse response, TimeSpan latency, Activity? activity)
     {
         string text = request.PrefillApplied ? _prefill + response.Text : response.Text;
+        // Kept to the microsecond, as the JSON trace writes it, so that a trace read back sums to the same totals.
+        latency = TimeSpan.FromMicroseconds(Math.Round(latency.TotalMicroseconds));
         var stage = new SelfCorrectionStage(request.Kind, request.Round, request.Messages, text, response.Usage, latency,
             request.VerdictParser?.Parse(text), request.Candidate, request.ScoreParser?.Parse(text));
         _stages.Add(stage);
@@ -173,7 +175,7 @@ internal sealed class CorrectionRun : IDisposable
         activity?.SetTag(CorrectionDiagnostics.OutputTokensTag, stage.Usage?.OutputTokenCount);
         activity?.SetTag(CorrectionDiagnostics.VerdictTag, stage.Verdict?.SnakeCaseName());
         activity?.SetTag(CorrectionDiagnostics.ScoreTag, stage.Score);
-        CorrectionLog.StageCompleted(_logger, _strategy, described, Math.Round(latency.TotalMilliseconds, 3), stage.Usage?.InputTokenCount, stage.Usage?.OutputTokenCount);
+        CorrectionLog.StageCompleted(_logger, _strategy, described, latency.TotalMilliseconds, stage.Usage?.InputTokenCount, stage.Usage?.OutputTokenCount);
         if (stage.Kind == StageKind.Critique && (stage.Verdict is not null || stage.Score is not null))
             CorrectionLog.CritiqueJudged(_logger, _strategy, described, stage.Verdict?.SnakeCaseName(), stage.Score);
         if (_logText) CorrectionLog.StageText(_logger, _strategy, described, text);
@@ -217,7 +219,7 @@ internal sealed class CorrectionRun : IDisposable
         _activity?.SetTag(CorrectionDiagnostics.InputTokensTag, usage?.InputTokenCount);
         _activity?.SetTag(CorrectionDiagnostics.OutputTokensTag, usage?.OutputTokenCount);
         _activity?.SetTag(CorrectionDiagnostics.ExitedEarlyTag, exitedEarly);
-        CorrectionLog.RunCompleted(_logger, _strategy, _stages.Count, Math.Round(trace.TotalLatency.TotalMilliseconds, 3), exitedEarly);
+        CorrectionLog.RunCompleted(_logger, _strategy, _stages.Count, trace.TotalLatency.TotalMilliseconds, exitedEarly);
         var answer = _lastAnswer!;
         var properties = answer.AdditionalProperties?.Clone() ?? [];
         properties[SelfCorrectionTrace.PropertyKey] = trace;
