@@ -16,7 +16,7 @@ namespace SelfCorrect.Correction;
 public sealed record SelfCorrectionStage(
     [property: JsonPropertyName("kind")] StageKind Kind,
     [property: JsonPropertyName("round")] int Round,
-    [property: JsonPropertyName("messages"), JsonConverter(typeof(TraceMessagesJsonConverter))] IReadOnlyList<ChatMessage> Messages,
+    [property: JsonPropertyName("messages"), JsonConverter(typeof(TraceMessagesJsonConverter)), JsonPropertyOrder(1)] IReadOnlyList<ChatMessage> Messages,
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("usage"), JsonConverter(typeof(TraceUsageJsonConverter))] UsageDetails? Usage,
     [property: JsonPropertyName("latency_ms"), JsonConverter(typeof(MillisecondsJsonConverter))] TimeSpan Latency,
