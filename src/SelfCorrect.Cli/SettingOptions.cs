@@ -23,14 +23,14 @@ public static class SettingOptions
     }
 
     /// <summary>
-    /// The error as the user should read it, settings named by the options of <paramref name="command"/>; null for an
-    /// <see cref="ArgumentException"/> that names no setting of the command (it is not about the user's input).
+    /// The error as the user should read it, <c>setting: problem</c>, settings named by the options of
+    /// <paramref name="command"/> (or by their property names where the command maps none); null for an
+    /// <see cref="ArgumentException"/> that names no setting.
     /// </summary>
     public static string? Describe(Command command, ArgumentException error)
     {
         var map = Maps.TryGetValue(command, out var found) ? found : [];
-        var setting = error as InvalidSettingException
-                      ?? (error.ParamName is { } name && map.ContainsKey(name) ? new InvalidSettingException(name, ProblemOf(error)) : null);
+        var setting = error as InvalidSettingException ?? (error.ParamName is { } name ? new InvalidSettingException(name, ProblemOf(error)) : null);
         return setting?.Describe(name => map.TryGetValue(name, out string? option) ? option : name);
     }
 
