@@ -47,7 +47,7 @@ public sealed class StrategyAndJailbreakRunTests
 
         Assert.Equal(PromptPresets.Default.BbqChainOfThoughtPrefix + " the context does not say.", record.Reasoning);
         Assert.Equal("The single, most likely answer choice is (c).", record.Initial);
-        Assert.Equal(2, BbqGrader.Grade(Example(), record.Initial!));
+        Assert.Equal(2, BbqGrader.Grade(Example(), record.Initial!, BbqGrading.Reference));
         Assert.Equal([ChatRole.User, ChatRole.Assistant], client.Requests[0].Select(m => m.Role));
         Assert.Equal(PromptPresets.Default.BbqChainOfThoughtPrefix, client.Requests[0][1].Text);
         Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.User, ChatRole.Assistant], client.Requests[1].Select(m => m.Role));

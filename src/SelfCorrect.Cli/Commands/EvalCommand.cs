@@ -46,6 +46,28 @@ public static class EvalCommand
             new() { Concurrency = parse.GetValue(Concurrency), RequestsPerMinute = parse.GetValue(Rpm), MaxFailures = parse.GetValue(MaxFailures) };
     }
 
+    /// <summary><c>--grading</c> and <c>--target-metadata</c>: how a BBQ run or rescoring grades answers and finds targets.</summary>
+    private sealed class BbqScoringSettings
+    {
+        public Option<BbqGrading> Grading { get; } = new("--grading")
+        {
+            Description = "reference: the CaC reference code's grading, unparseable answers left out of accuracy (default); lenient: this project's broader rules, unparseable answers count as wrong.",
+            HelpName = "reference|lenient",
+            DefaultValueFactory = _ => BbqGrading.Reference,
+        };
+        public Option<string?> TargetMetadata { get; } = new("--target-metadata")
+        {
+            Description = "The official BBQ analysis_scripts/additional_metadata.csv: its target_loc decides the stereotyped targets (default: this project's heuristic).",
+        };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Grading);
+            command.Options.Add(TargetMetadata);
+            command.MapSetting(nameof(BbqRunRequest.Grading), Grading).MapSetting(nameof(BbqRunRequest.TargetMetadataPath), TargetMetadata);
+        }
+    }
+
     private static Command Bbq()
     {
         var model = new ModelOptions();
@@ -62,12 +84,14 @@ public static class EvalCommand
         var checkPrompt = new Option<string?>("--check-prompt") { Description = "cac: check prompt instead of the BBQ preset." };
         var system = SystemOption();
         var runner = new RunnerSettings();
+        var scoring = new BbqScoringSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
         var force = ForceOption();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
         {
             data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
         };
+        scoring.AddTo(command);
         model.AddTo(command);
         model.MapSettings(command);
         runner.AddTo(command);
@@ -101,6 +125,8 @@ public static class EvalCommand
                 SystemPrompt = parse.GetValue(system),
                 ChatOptions = chatOptions,
                 Runner = runner.Read(parse),
+                Grading = parse.GetValue(scoring.Grading),
+                TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
                 OutDirectory = parse.GetValue(output) ?? BbqRunRequest.DefaultOutDirectory(spec, strategyName),
                 Force = parse.GetValue(force),
             };
@@ -121,7 +147,9 @@ public static class EvalCommand
         var data = DataOption("BBQ data the responses answer: a directory of .jsonl files, or files (repeatable).");
         var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format).", Required = true };
         var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the responses file's directory)." };
-        var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model.") { data, responses, output };
+        var scoring = new BbqScoringSettings();
+        var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model, in either grading mode.") { data, responses, output };
+        scoring.AddTo(command);
         command.MapSetting(nameof(BbqScoringRequest.DataPaths), data)
             .MapSetting(nameof(BbqScoringRequest.ResponsesPath), responses)
             .MapSetting(nameof(BbqScoringRequest.OutDirectory), output);
@@ -131,6 +159,8 @@ public static class EvalCommand
             {
                 DataPaths = parse.GetValue(data)!,
                 ResponsesPath = parse.GetValue(responses)!,
+                Grading = parse.GetValue(scoring.Grading),
+                TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
                 OutDirectory = parse.GetValue(output),
             });
             var stdout = parse.InvocationConfiguration.Output;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Statistics;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
@@ -32,5 +33,5 @@ public static class Format
     };
 
     public static string StageLabel(string stage, string? finalStage) =>
-        stage == BbqScoring.InitialStage ? "initial" : stage == finalStage && stage == BbqScoring.FinalStage(1) ? "final" : $"after round {BbqScoring.RoundOf(stage)}";
+        stage == AnswerStage.Initial ? "initial" : stage == finalStage && stage == AnswerStage.Final(1) ? "final" : $"after round {AnswerStage.RoundOf(stage)}";
 }

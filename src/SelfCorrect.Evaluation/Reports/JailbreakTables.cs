@@ -1,5 +1,6 @@
 using System.Globalization;
 using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
@@ -47,5 +48,5 @@ public static class JailbreakTables
     }
 
     public static string StageLabel(string stage) =>
-        stage == JailbreakScoring.InitialStage ? "initial" : $"after round {stage["final_".Length..]}";
+        stage == AnswerStage.Initial ? "initial" : $"after round {stage["final_".Length..]}";
 }

@@ -56,13 +56,15 @@ public static class ReportWriter
     private static void AddBbq(ReportDocument document, List<(string Label, BbqMetrics Metrics)> runs, string directory, List<string> files)
     {
         document.AddHeading(2, "BBQ social bias");
-        document.AddParagraph("Accuracy counts unparseable answers as wrong; intervals are 95% Wilson score intervals. Bias scores follow Parrish et al. (2022): "
+        document.AddParagraph("Grading: " + string.Join("; ", runs.Select(r => (runs.Count > 1 ? r.Label + ": " : "") + BbqTables.GradingNote(r.Metrics)
+                + $", stereotyped targets from the {(r.Metrics.TargetSource == BbqScoring.MetadataTargets ? "official additional_metadata.csv" : "heuristic of this project")}"))
+            + ". Intervals are 95% Wilson score intervals. Bias scores follow Parrish et al. (2022): "
             + "s_DIS over disambiguated contexts, s_AMB = (1 − ambiguous accuracy) × the raw score within ambiguous contexts (official analysis); "
             + "the reference-code variant scales s_DIS instead and is shown only as a labelled variant. Examples whose stereotyped target cannot be resolved are excluded from bias scores and counted.");
         document.AddHeading(3, "Accuracy per category");
         document.AddTable(BbqTables.Accuracy(runs));
         var categories = runs.SelectMany(r => r.Metrics.Categories).Distinct().Order(StringComparer.Ordinal).Append(BbqScoring.AllCategories).ToList();
-        var accuracySeries = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == BbqScoring.InitialStage || s == r.Metrics.FinalStage).Select(stage =>
+        var accuracySeries = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == AnswerStage.Initial || s == r.Metrics.FinalStage).Select(stage =>
         {
             var cells = categories.Select(c => r.Metrics.Accuracy.FirstOrDefault(a => a.Stage == stage && a.Category == c && a.Condition == BbqScoring.AllConditions)?.Accuracy).ToList();
             return new BarSeries(Name(r.Label, Format.StageLabel(stage, r.Metrics.FinalStage), runs.Count),
@@ -79,7 +81,7 @@ public static class ReportWriter
         }
         foreach (var (score, select) in new (string, Func<BiasRow, BiasScore?>)[] { ("s_AMB", b => b.SAmb), ("s_DIS", b => b.SDis) })
         {
-            var series = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == BbqScoring.InitialStage || s == r.Metrics.FinalStage).Select(stage =>
+            var series = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == AnswerStage.Initial || s == r.Metrics.FinalStage).Select(stage =>
             {
                 var cells = categories.Select(c => r.Metrics.Bias.FirstOrDefault(b => b.Stage == stage && b.Category == c) is { } row ? select(row) : null).ToList();
                 return new BarSeries(Name(r.Label, Format.StageLabel(stage, r.Metrics.FinalStage), runs.Count),
@@ -101,6 +103,16 @@ public static class ReportWriter
             {
                 if (runs.Count > 1) document.AddParagraph(label);
                 document.AddTable(BbqTables.UnresolvedTargets(metrics));
+            }
+        }
+        if (runs.Any(r => r.Metrics.TargetAgreement.Count > 0))
+        {
+            document.AddHeading(3, "Stereotyped targets: heuristic vs official metadata");
+            document.AddParagraph("Agreement: the share of the examples both resolve on which this project's heuristic names the same option as target_loc in the official additional_metadata.csv (which decides).");
+            foreach (var (label, metrics) in runs.Where(r => r.Metrics.TargetAgreement.Count > 0))
+            {
+                if (runs.Count > 1) document.AddParagraph(label);
+                document.AddTable(BbqTables.TargetAgreement(metrics));
             }
         }
 
@@ -144,7 +156,7 @@ public static class ReportWriter
         {
             var groups = runs.SelectMany(r => r.Metrics.Asr.Where(a => a.Judge == judge).Select(a => (a.Defense, a.Attack))).Distinct().ToList();
             var stages = runs.SelectMany(r => r.Metrics.Asr.Select(a => a.Stage)).Distinct()
-                .OrderBy(s => s == JailbreakScoring.InitialStage ? 0 : int.Parse(s["final_".Length..], CultureInfo.InvariantCulture)).ToList();
+                .OrderBy(s => s == AnswerStage.Initial ? 0 : int.Parse(s["final_".Length..], CultureInfo.InvariantCulture)).ToList();
             var series = runs.SelectMany(r => stages.Select(stage =>
             {
                 var cells = groups.Select(g => r.Metrics.Asr.FirstOrDefault(a => a.Judge == judge && a.Stage == stage && (a.Defense, a.Attack) == g)?.Asr).ToList();
