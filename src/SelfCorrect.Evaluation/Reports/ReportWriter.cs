@@ -34,6 +34,8 @@ public static class ReportWriter
         if (bbq.Count > 0) AddBbq(document, bbq, outDirectory, files);
         var jailbreak = runs.Where(r => r.Jailbreak is not null).Select(r => (r.Label, Metrics: r.Jailbreak!)).ToList();
         if (jailbreak.Count > 0) AddJailbreak(document, jailbreak, outDirectory, files);
+        var overrefusal = runs.Where(r => r.Overrefusal is not null).ToList();
+        if (overrefusal.Count > 0) AddOverrefusal(document, overrefusal, runs.Where(r => r.Jailbreak is not null).ToList(), outDirectory, files);
 
         document.AddHeading(2, "Settings");
         document.AddParagraph("Every setting recorded with each run (settings.json) or rescoring (scoring.json): data files with their SHA-256, model, strategy and every prompt, judges, seeds.");
@@ -156,11 +158,11 @@ public static class ReportWriter
         {
             var groups = runs.SelectMany(r => r.Metrics.Asr.Where(a => a.Judge == judge).Select(a => (a.Defense, a.Attack))).Distinct().ToList();
             var stages = runs.SelectMany(r => r.Metrics.Asr.Select(a => a.Stage)).Distinct()
-                .OrderBy(s => s == AnswerStage.Initial ? 0 : int.Parse(s["final_".Length..], CultureInfo.InvariantCulture)).ToList();
+                .OrderBy(AnswerStage.RoundOf).ToList();
             var series = runs.SelectMany(r => stages.Select(stage =>
             {
                 var cells = groups.Select(g => r.Metrics.Asr.FirstOrDefault(a => a.Judge == judge && a.Stage == stage && (a.Defense, a.Attack) == g)?.Asr).ToList();
-                return new BarSeries(Name(r.Label, JailbreakTables.StageLabel(stage), runs.Count),
+                return new BarSeries(Name(r.Label, Format.RoundLabel(stage), runs.Count),
                     cells.Select(p => p?.Value ?? double.NaN).ToList(), cells.Select(p => p?.Low ?? double.NaN).ToList(), cells.Select(p => p?.High ?? double.NaN).ToList());
             })).Where(s => !s.Values.All(double.IsNaN)).ToList();
             bool severalAttacks = groups.Select(g => g.Attack).Distinct().Count() > 1;
@@ -172,6 +174,39 @@ public static class ReportWriter
         {
             document.AddHeading(3, runs.Count > 1 ? $"Judge agreement: {label}" : "Judge agreement");
             document.AddTable(JailbreakTables.Agreement(metrics));
+        }
+    }
+
+    /// <summary>
+    /// Both sides of the trade-off: per defence and round, refusals of safe prompts (over-refusal) against refusals of
+    /// unsafe ones, with the ASR of a jailbreak run of the same model beside them.
+    /// </summary>
+    private static void AddOverrefusal(ReportDocument document, List<ReportedRun> runs, List<ReportedRun> jailbreakRuns, string directory, List<string> files)
+    {
+        document.AddHeading(2, "Over-refusal (XSTest) and the safety trade-off");
+        document.AddParagraph("Refusal rate: full plus partial refusals over the classified answers, initially and after each Checking-as-Context round; 95% Wilson intervals. "
+            + "On the safe prompts a refusal is over-refusal (lower is better); on the unsafe contrast prompts a refusal is wanted. "
+            + "A defence that lowers the attack success rate only by refusing more safe requests moves up and to the right in the figure. "
+            + "ASR columns come from jailbreak runs of the same model in this report.");
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            var metrics = run.Overrefusal!;
+            if (runs.Count > 1) document.AddHeading(3, run.Label);
+            var asr = jailbreakRuns.Where(j => j.ModelSpec is not null && j.ModelSpec == run.ModelSpec).Select(j => new AsrSource(j.Label, j.Jailbreak!)).ToList();
+            document.AddTable(OverrefusalTables.TradeOff(metrics, asr));
+            foreach (string judge in metrics.Judges.Select(j => j.Name))
+            {
+                var points = OverrefusalTables.Points(metrics)
+                    .Where(p => p.Judge == judge && p.Safe?.RefusalRate.Value is not null && p.Unsafe?.RefusalRate.Value is not null)
+                    .Select(p => ($"{p.Defense}, {Format.RoundLabel(p.Stage)}", p.Safe!.RefusalRate.Value!.Value, p.Unsafe!.RefusalRate.Value!.Value))
+                    .ToList();
+                if (points.Count == 0) continue;
+                string title = $"refusal of safe vs unsafe prompts ({judge})";
+                AddFigure(document, files, directory, $"overrefusal-{i + 1}-{Slug(judge)}", runs.Count > 1 ? $"{run.Label}: {title}" : title,
+                    path => ReportFigures.ScatterWithFit(path, runs.Count > 1 ? $"{run.Label}: {title}" : title,
+                        "refusal rate on safe prompts (over-refusal)", "refusal rate on unsafe prompts", points, null, null));
+            }
         }
     }
 
@@ -188,7 +223,7 @@ public static class ReportWriter
 
     private static string Slug(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
 
-    private static string Model(ReportedRun run) => (string?)run.Settings?["model"]?["spec"] ?? "(rescored outputs)";
+    private static string Model(ReportedRun run) => run.ModelSpec ?? "(rescored outputs)";
 
     private static string Method(ReportedRun run)
     {
