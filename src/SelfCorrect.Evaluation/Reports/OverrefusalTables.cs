@@ -19,7 +19,7 @@ public static class OverrefusalTables
         var asrColumns = asr.SelectMany(run => run.Metrics.Asr.Select(a => (a.Attack, a.Judge)).Distinct()
             .Select(column => (Run: run, column.Attack, column.Judge))).ToList();
         var headers = new List<string> { "defence", "stage", "judge", "refusal on safe prompts (over-refusal)", "refusal on unsafe prompts" };
-        headers.AddRange(asrColumns.Select(c => $"ASR {(asr.Count > 1 ? c.Run.Label + ": " : "")}{c.Attack}, {c.Judge}"));
+        headers.AddRange(asrColumns.Select(c => $"ASR{(asr.Count > 1 ? " " + c.Run.Label : "")}: attack {c.Attack}, {c.Judge}"));
         var rows = Points(metrics).Select(point =>
         {
             var row = new List<string> { point.Defense, Format.RoundLabel(point.Stage), point.Judge, Rate(point.Safe), Rate(point.Unsafe) };
