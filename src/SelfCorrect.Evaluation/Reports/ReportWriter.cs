@@ -197,15 +197,17 @@ public static class ReportWriter
             document.AddTable(OverrefusalTables.TradeOff(metrics, asr));
             foreach (string judge in metrics.Judges.Select(j => j.Name))
             {
+                // Defences and rounds that land on the same point share one label.
                 var points = OverrefusalTables.Points(metrics)
                     .Where(p => p.Judge == judge && p.Safe?.RefusalRate.Value is not null && p.Unsafe?.RefusalRate.Value is not null)
-                    .Select(p => ($"{p.Defense}, {Format.RoundLabel(p.Stage)}", p.Safe!.RefusalRate.Value!.Value, p.Unsafe!.RefusalRate.Value!.Value))
+                    .GroupBy(p => (X: p.Safe!.RefusalRate.Value!.Value, Y: p.Unsafe!.RefusalRate.Value!.Value))
+                    .Select(g => (string.Join("; ", g.Select(p => $"{p.Defense}, {Format.RoundLabel(p.Stage)}")), g.Key.X, g.Key.Y))
                     .ToList();
                 if (points.Count == 0) continue;
                 string title = $"refusal of safe vs unsafe prompts ({judge})";
                 AddFigure(document, files, directory, $"overrefusal-{i + 1}-{Slug(judge)}", runs.Count > 1 ? $"{run.Label}: {title}" : title,
                     path => ReportFigures.ScatterWithFit(path, runs.Count > 1 ? $"{run.Label}: {title}" : title,
-                        "refusal rate on safe prompts (over-refusal)", "refusal rate on unsafe prompts", points, null, null));
+                        "refusal rate on safe prompts (over-refusal)", "refusal rate on unsafe prompts", points, null, null, (0, 1)));
             }
         }
     }
