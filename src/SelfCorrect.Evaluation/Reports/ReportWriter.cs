@@ -9,7 +9,8 @@ namespace SelfCorrect.Evaluation.Reports;
 /// <summary>
 /// <c>report.md</c> and a self-contained <c>report.html</c> for one or several run directories side by side: BBQ
 /// accuracy before/after per category, bias scores, gain vs self-checking accuracy with its fit and r/p; ASR per
-/// defence and round per judge; and every setting that produced the numbers.
+/// defence and round per judge; XSTest refusal rates on safe against unsafe prompts, with the ASR of a jailbreak run
+/// of the same model beside them; and every setting that produced the numbers.
 /// </summary>
 public static class ReportWriter
 {
