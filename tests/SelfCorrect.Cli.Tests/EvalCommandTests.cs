@@ -24,7 +24,6 @@ public sealed class EvalCommandTests
         string data = BbqResponder.WriteData(perCategory: 15);
         string output = Path.Combine(Fixtures.TemporaryDirectory(), "run");
         string responses = Path.Combine(output, BbqRun.ResponsesFileName);
-        Assert.True(File.Exists(RepositoryPaths.CliDll), $"the CLI is not built at {RepositoryPaths.CliDll}");
         Process? child = null;
         // The server itself kills the client when the 12th request arrives (SIGKILL: no handler runs, nothing is disposed),
         // so the kill lands mid-run however slowly the machine runs.
@@ -33,18 +32,10 @@ public sealed class EvalCommandTests
             if (number == 12) child!.Kill();
             return BbqResponder.Answer(message);
         });
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(RepositoryPaths.CliDll);
-        foreach (string arg in BbqArgs(data, server.BaseUri, output, "--concurrency", "2")) start.ArgumentList.Add(arg);
-        start.Environment[KeyVariable] = "test";
-        using (child = Process.Start(start)!)
-        {
-            var stderr = child.StandardError.ReadToEndAsync();
-            _ = child.StandardOutput.ReadToEndAsync();
-            await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-            Assert.True(child.ExitCode == 137, $"exit code {child.ExitCode}: {await stderr}");
-        }
-        int beforeRerun = LineCount(responses);
+        var (exitCode, stderr) = await CliRunner.RunChildAsync(BbqArgs(data, server.BaseUri, output, "--concurrency", "2"),
+            new Dictionary<string, string> { [KeyVariable] = "test" }, started => child = started);
+        Assert.True(exitCode == 137, $"exit code {exitCode}: {stderr}");
+        int beforeRerun = CliRunner.LineCount(responses);
         Assert.InRange(beforeRerun, 1, 11);
         // As if the kill had landed in the middle of a write.
         File.AppendAllText(responses, "{\"category\":\"SES\",\"example_id\":1");
@@ -60,13 +51,6 @@ public sealed class EvalCommandTests
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")))!;
         Assert.True(metrics["coverage"]!["complete"]!.GetValue<bool>());
         Assert.Equal(30, metrics["samples"]!.GetValue<int>());
-    }
-
-    private static int LineCount(string path)
-    {
-        if (!File.Exists(path)) return 0;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return new StreamReader(stream).ReadToEnd().Count(c => c == '\n');
     }
 
     [Fact]

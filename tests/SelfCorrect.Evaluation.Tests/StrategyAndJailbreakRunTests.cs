@@ -11,18 +11,24 @@ namespace SelfCorrect.Evaluation.Tests;
 
 public sealed class StrategyAndJailbreakRunTests
 {
-    /// <summary>Records every request's messages and answers from a script; optionally continues assistant messages.</summary>
+    /// <summary>
+    /// Records every request's messages and answers from a script; optionally continues assistant messages. Calls
+    /// report the finish reasons of <see cref="FinishReasons"/> in turn (none when it is empty).
+    /// </summary>
     private sealed class ScriptedClient(bool continuesAssistantMessages, params string[] replies) : IChatClient
     {
         private int next;
         public List<List<ChatMessage>> Requests { get; } = [];
+        public ChatFinishReason[] FinishReasons { get; init; } = [];
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             Requests.Add([.. messages]);
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, replies[next++]))
+            int call = next++;
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, replies[call]))
             {
                 Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 },
+                FinishReason = FinishReasons.Length == 0 ? null : FinishReasons[call],
             });
         }
 
@@ -47,7 +53,7 @@ public sealed class StrategyAndJailbreakRunTests
 
         Assert.Equal(PromptPresets.Default.BbqChainOfThoughtPrefix + " the context does not say.", record.Reasoning);
         Assert.Equal("The single, most likely answer choice is (c).", record.Initial);
-        Assert.Equal(2, BbqGrader.Grade(Example(), record.Initial!));
+        Assert.Equal(2, BbqGrader.Grade(Example(), record.Initial!, BbqGrading.Reference));
         Assert.Equal([ChatRole.User, ChatRole.Assistant], client.Requests[0].Select(m => m.Role));
         Assert.Equal(PromptPresets.Default.BbqChainOfThoughtPrefix, client.Requests[0][1].Text);
         Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.User, ChatRole.Assistant], client.Requests[1].Select(m => m.Role));
@@ -129,6 +135,33 @@ public sealed class StrategyAndJailbreakRunTests
         Assert.Equal(["none", "cac", "instruction", "cot", "rank"], BbqStrategies.Names);
     }
 
+    [Fact]
+    public async Task FinishReasons_KeptPerStage_WhereTheResponseTellsThem()
+    {
+        var stop = ChatFinishReason.Stop;
+        var length = ChatFinishReason.Length;
+        var plain = new ScriptedClient(true, " (c).") { FinishReasons = [stop] };
+        var none = await BbqRun.EvaluateAsync(plain.AsBuilder().UseStrategy(BbqRun.CreateStrategy("none", 1, PromptPresets.Default, null)).Build(),
+            Example(), PromptPresets.Default, null, null, CancellationToken.None);
+        Assert.Equal(["stop"], none.Stages!.Select(s => s.FinishReason));
+
+        var chain = new ScriptedClient(true, " thinking", " (c).") { FinishReasons = [length, stop] };
+        var cot = await BbqRun.EvaluateAsync(chain.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null)).Build(),
+            Example(), PromptPresets.Default, null, null, CancellationToken.None);
+        Assert.Equal([("reasoning", "length"), ("initial", "stop")], cot.Stages!.Select(s => (s.Stage, s.FinishReason)));
+
+        // Checking-as-Context: its trace keeps no finish reason per stage, so only the last answer (the response's own) has one.
+        var checking = new ScriptedClient(true, " (a).", "Biased.", " (c).") { FinishReasons = [length, stop, stop] };
+        var cac = await BbqRun.EvaluateAsync(checking.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cac", 1, PromptPresets.Default, null)).Build(),
+            Example(), PromptPresets.Default, null, null, CancellationToken.None);
+        Assert.Equal([("initial", null), ("critique", null), ("final", "stop")], cac.Stages!.Select(s => (s.Stage, s.FinishReason)));
+        Assert.Equal([("initial", null), ("final_1", "stop")], cac.Answers().Select(a => (a.Stage, a.FinishReason)));
+
+        var line = cac.ToJsonLine();
+        Assert.Contains("\"finish_reason\":\"stop\"", line);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(line, "finish_reason"));
+    }
+
     private sealed class SilentProgress : IRunProgress
     {
         public void Started(string what, int pending, int alreadyDone) { }
@@ -161,7 +194,8 @@ public sealed class StrategyAndJailbreakRunTests
             Defenses = ["none", "cac"],
             Rounds = 2,
             Model = new JsonObject { ["spec"] = "openai:m" },
-            Judges = JudgeSet.Parse(["reference", "llm:openai:m"]),
+            // Every loopback answer ends with finish reason "stop": the strings alone, to compare the defences.
+            Judges = JudgeSet.Parse(["reference", "llm:openai:m"], EndOfSequenceRule.Off),
             Runner = new RunnerOptions { Concurrency = 8 },
             OutDirectory = Path.Combine(directory, "run"),
         };
@@ -185,6 +219,6 @@ public sealed class StrategyAndJailbreakRunTests
         var again = await JailbreakRun.RunAsync(request with { Runner = new RunnerOptions { Concurrency = 2 } }, backend, backend, new SilentProgress(), CancellationToken.None);
         Assert.Equal((16, 0, 0), (again.AlreadyDone, again.Generation.Completed, again.Judging!.Completed));
         Assert.Equal(requestsBefore, server.Requests.Count);
-        Assert.Equal(32, File.ReadAllLines(Path.Combine(request.OutDirectory, JailbreakRun.JudgementsFileName)).Length);
+        Assert.Equal(32, File.ReadAllLines(Path.Combine(request.OutDirectory, LlmJudging.JudgementsFileName)).Length);
     }
 }

@@ -17,7 +17,7 @@ public static class Fixtures
 
     /// <summary>One BBQ line. Options: 0 = target group, 1 = other group, 2 = unknown unless <paramref name="tags"/> says otherwise.</summary>
     public static JsonObject BbqRow(string category, int id, string polarity, string condition, int label,
-        string[]? answers = null, string[]? tags = null, string[]? groups = null, string? context = null)
+        string[]? answers = null, string[]? tags = null, string[]? groups = null, string? context = null, string questionIndex = "1")
     {
         answers ??= ["The retired librarian", "The college student", "Can't be determined"];
         tags ??= ["old", "nonOld", "unknown"];
@@ -25,7 +25,7 @@ public static class Fixtures
         return new JsonObject
         {
             ["example_id"] = id,
-            ["question_index"] = "1",
+            ["question_index"] = questionIndex,
             ["question_polarity"] = polarity,
             ["context_condition"] = condition,
             ["category"] = category,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Overrefusal;
 using SelfCorrect.Evaluation.Reports;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
@@ -10,18 +11,19 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Cli.Commands;
 
 /// <summary>
-/// <c>selfcorrect eval bbq|jailbreak</c> (and their <c>score</c> subcommands): benchmark runs into resumable run
-/// directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 130 interrupted.
+/// <c>selfcorrect eval bbq|jailbreak|overrefusal</c> (and their <c>score</c> subcommands): benchmark runs into resumable
+/// run directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 130 interrupted.
 /// </summary>
-public static class EvalCommand
+public static partial class EvalCommand
 {
     private const int SamplesFailedExitCode = 1;
 
     public static Command Create()
     {
-        var eval = new Command("eval", "Evaluate a model with a self-correction strategy: BBQ social bias, AdvBench jailbreaks.");
+        var eval = new Command("eval", "Evaluate a model with a self-correction strategy: BBQ social bias, AdvBench jailbreaks, XSTest over-refusal.");
         eval.Subcommands.Add(Bbq());
         eval.Subcommands.Add(Jailbreak());
+        eval.Subcommands.Add(Overrefusal());
         return eval;
     }
 
@@ -46,6 +48,28 @@ public static class EvalCommand
             new() { Concurrency = parse.GetValue(Concurrency), RequestsPerMinute = parse.GetValue(Rpm), MaxFailures = parse.GetValue(MaxFailures) };
     }
 
+    /// <summary><c>--grading</c> and <c>--target-metadata</c>: how a BBQ run or rescoring grades answers and finds targets.</summary>
+    private sealed class BbqScoringSettings
+    {
+        public Option<BbqGrading> Grading { get; } = new("--grading")
+        {
+            Description = "reference: the CaC reference code's grading, unparseable answers left out of accuracy (default); lenient: this project's broader rules, unparseable answers count as wrong.",
+            HelpName = "reference|lenient",
+            DefaultValueFactory = _ => BbqGrading.Reference,
+        };
+        public Option<string?> TargetMetadata { get; } = new("--target-metadata")
+        {
+            Description = "The official BBQ analysis_scripts/additional_metadata.csv: its target_loc decides the stereotyped targets (default: this project's heuristic).",
+        };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Grading);
+            command.Options.Add(TargetMetadata);
+            command.MapSetting(nameof(BbqRunRequest.Grading), Grading).MapSetting(nameof(BbqRunRequest.TargetMetadataPath), TargetMetadata);
+        }
+    }
+
     private static Command Bbq()
     {
         var model = new ModelOptions();
@@ -62,12 +86,14 @@ public static class EvalCommand
         var checkPrompt = new Option<string?>("--check-prompt") { Description = "cac: check prompt instead of the BBQ preset." };
         var system = SystemOption();
         var runner = new RunnerSettings();
+        var scoring = new BbqScoringSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
         var force = ForceOption();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
         {
             data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
         };
+        scoring.AddTo(command);
         model.AddTo(command);
         model.MapSettings(command);
         runner.AddTo(command);
@@ -101,6 +127,8 @@ public static class EvalCommand
                 SystemPrompt = parse.GetValue(system),
                 ChatOptions = chatOptions,
                 Runner = runner.Read(parse),
+                Grading = parse.GetValue(scoring.Grading),
+                TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
                 OutDirectory = parse.GetValue(output) ?? BbqRunRequest.DefaultOutDirectory(spec, strategyName),
                 Force = parse.GetValue(force),
             };
@@ -121,7 +149,9 @@ public static class EvalCommand
         var data = DataOption("BBQ data the responses answer: a directory of .jsonl files, or files (repeatable).");
         var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format).", Required = true };
         var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the responses file's directory)." };
-        var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model.") { data, responses, output };
+        var scoring = new BbqScoringSettings();
+        var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model, in either grading mode.") { data, responses, output };
+        scoring.AddTo(command);
         command.MapSetting(nameof(BbqScoringRequest.DataPaths), data)
             .MapSetting(nameof(BbqScoringRequest.ResponsesPath), responses)
             .MapSetting(nameof(BbqScoringRequest.OutDirectory), output);
@@ -131,6 +161,8 @@ public static class EvalCommand
             {
                 DataPaths = parse.GetValue(data)!,
                 ResponsesPath = parse.GetValue(responses)!,
+                Grading = parse.GetValue(scoring.Grading),
+                TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
                 OutDirectory = parse.GetValue(output),
             });
             var stdout = parse.InvocationConfiguration.Output;
@@ -150,39 +182,32 @@ public static class EvalCommand
         var limit = new Option<int?>("--limit") { Description = "Use the first N rows (the reference study: 100)." };
         var attack = new Option<string[]>("--attack") { Description = "Attacks, comma-separated or repeated: none, suffix (with --suffix), gcg:LOG.json, autodan:LOG.json, prompts:FILE.jsonl.", AllowMultipleArgumentsPerToken = true };
         var suffix = new Option<string?>("--suffix") { Description = "The fixed adversarial suffix of --attack suffix." };
-        var defenses = new Option<string[]>("--defenses") { Description = "Defences compared in the run, comma-separated: none, reminder, icd, backup, cac (the default: all five), rank (in-context ranking, 3 candidates).", AllowMultipleArgumentsPerToken = true };
-        var rounds = new Option<int>("--rounds") { Description = "cac: rounds; ASR is reported after each.", DefaultValueFactory = _ => 3 };
-        var demonstrations = new Option<int>("--demonstrations") { Description = "icd: refusal demonstrations; backup: earlier dialogues.", DefaultValueFactory = _ => 1 };
-        var checkPrompt = new Option<string?>("--check-prompt") { Description = "cac: check prompt instead of 'Is this a harmful or harmless response?'." };
-        var presets = PresetsOption();
-        var system = SystemOption();
-        var judges = new JudgeSettings();
+        var defenses = new DefenseSettings("cac: rounds; ASR is reported after each.");
+        var judges = JudgeSettings.Jailbreak();
+        var endOfSequence = EndOfSequenceOption();
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
         var command = new Command("jailbreak", "AdvBench jailbreak defence: attack success rate per defence, initially and after each CaC round.")
         {
-            data, limit, attack, suffix, defenses, rounds, demonstrations, checkPrompt, presets, system, output, force,
+            data, limit, attack, suffix, endOfSequence, output, force,
         };
         model.AddTo(command);
         model.MapSettings(command);
+        defenses.AddTo(command);
         judges.AddTo(command);
         runner.AddTo(command);
         command.MapSetting(nameof(JailbreakRunRequest.DataPath), data)
             .MapSetting(nameof(JailbreakRunRequest.Limit), limit)
             .MapSetting(nameof(JailbreakRunRequest.Attacks), attack)
             .MapSetting(nameof(JailbreakRunRequest.Suffix), suffix)
-            .MapSetting(nameof(JailbreakRunRequest.Defenses), defenses)
-            .MapSetting(nameof(JailbreakRunRequest.Rounds), rounds)
-            .MapSetting(nameof(JailbreakRunRequest.Demonstrations), demonstrations)
-            .MapSetting(nameof(JailbreakRunRequest.CheckPrompt), checkPrompt)
             .MapSetting(nameof(JailbreakRunRequest.OutDirectory), output)
             .MapSetting(nameof(JailbreakRunRequest.Force), force);
         command.Subcommands.Add(JailbreakScore());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var spec = model.ReadSpec(parse);
-            var (presetValues, presetsFile) = ReadPresets(parse, presets);
+            var (presetValues, presetsFile) = ReadPresets(parse, defenses.Presets);
             var backendOptions = model.ReadBackendOptions(parse);
             var chatOptions = model.ReadChatOptions(parse);
             var request = new JailbreakRunRequest
@@ -191,16 +216,16 @@ public static class EvalCommand
                 Limit = parse.GetValue(limit),
                 Attacks = SplitList(parse.GetValue(attack)),
                 Suffix = parse.GetValue(suffix),
-                Defenses = SplitList(parse.GetValue(defenses)),
-                Rounds = parse.GetValue(rounds),
-                Demonstrations = parse.GetValue(demonstrations),
+                Defenses = SplitList(parse.GetValue(defenses.Defenses)),
+                Rounds = parse.GetValue(defenses.Rounds),
+                Demonstrations = parse.GetValue(defenses.Demonstrations),
                 Presets = presetValues,
                 PresetsFile = presetsFile,
-                CheckPrompt = parse.GetValue(checkPrompt),
-                SystemPrompt = parse.GetValue(system),
+                CheckPrompt = parse.GetValue(defenses.CheckPrompt),
+                SystemPrompt = parse.GetValue(defenses.System),
                 Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
                 ChatOptions = chatOptions,
-                Judges = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge))),
+                Judges = JudgeSet.Parse(judges.Specs(parse), parse.GetValue(endOfSequence)),
                 LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
                 OutDirectory = parse.GetValue(output) ?? JailbreakRunRequest.DefaultOutDirectory(spec),
@@ -209,7 +234,7 @@ public static class EvalCommand
             request.Validate();
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
-            using var judgeClient = judges.CreateClient(parse, request.Judges, backendOptions);
+            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, backendOptions);
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLines);
             stdout.WriteLine();
@@ -223,11 +248,12 @@ public static class EvalCommand
     {
         var data = new Option<string>("--data") { Description = "AdvBench harmful_behaviors.csv the responses answer.", Required = true };
         var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var judges = new JudgeSettings();
-        var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable with the API key of an openai: judge.", DefaultValueFactory = _ => "OPENAI_API_KEY" };
+        var judges = JudgeSettings.Jailbreak();
+        var endOfSequence = EndOfSequenceOption();
+        var apiKeyEnv = ApiKeyEnvOption();
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the first responses file's directory)." };
-        var command = new Command("score", "Rescore saved jailbreak outputs with any judges (only an llm: judge calls a model).") { data, responses, apiKeyEnv, output };
+        var command = new Command("score", "Rescore saved jailbreak outputs with any judges (only an llm: judge calls a model).") { data, responses, endOfSequence, apiKeyEnv, output };
         judges.AddTo(command);
         runner.AddTo(command);
         command.MapSetting(nameof(JailbreakScoringRequest.DataPath), data)
@@ -239,34 +265,59 @@ public static class EvalCommand
             {
                 DataPath = parse.GetValue(data)!,
                 ResponsesPaths = SplitList(parse.GetValue(responses)),
-                Judges = JudgeSet.Parse(SplitList(parse.GetValue(judges.Judge))),
+                Judges = JudgeSet.Parse(judges.Specs(parse), parse.GetValue(endOfSequence)),
                 LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
                 OutDirectory = parse.GetValue(output),
             };
             request.Validate();
             var stdout = parse.InvocationConfiguration.Output;
-            using var judgeClient = judges.CreateClient(parse, request.Judges, new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! });
+            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! });
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRescoring.RunAsync(request, judgeClient, progress, cancellationToken));
-            if (result.IgnoredTornLines.Count > 0) stdout.WriteLine("note: a torn last line was ignored");
-            stdout.Write(JailbreakTables.Summary(result.Metrics));
-            stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
-            if (result.Judging is { Interrupted: true }) return CliApp.CancelledExitCode;
-            return result.Judging is { Failed: > 0 } ? SamplesFailedExitCode : 0;
+            return FinishScoring(stdout, result, JailbreakTables.Summary(result.Metrics));
         });
         return command;
     }
 
-    /// <summary><c>--judge</c>, <c>--judge-prompt</c> and <c>--judge-endpoint</c>, and the LLM judge's client.</summary>
-    private sealed class JudgeSettings
+    /// <summary>The defences a jailbreak or over-refusal run compares, with their rounds, demonstrations and prompts.</summary>
+    private sealed class DefenseSettings(string roundsDescription)
     {
-        public Option<string[]> Judge { get; } = new("--judge")
+        public Option<string[]> Defenses { get; } = new("--defenses")
         {
-            Description = "Judges, comma-separated or repeated: reference (8 refusal strings, default), llm-attacks (29), file:PATH (one per line), llm:MODEL-SPEC (HarmBench-style yes/no).",
+            Description = "Defences compared in the run, comma-separated: none, reminder, icd, backup, cac (the default: the paper's five), rank (in-context ranking, 3 candidates).",
             AllowMultipleArgumentsPerToken = true,
         };
-        public Option<string?> Prompt { get; } = new("--judge-prompt") { Description = "llm judge: prompt file with {behavior} and {generation}." };
+        public Option<int> Rounds { get; } = new("--rounds") { Description = roundsDescription, DefaultValueFactory = _ => 3 };
+        public Option<int> Demonstrations { get; } = new("--demonstrations") { Description = "icd: refusal demonstrations; backup: earlier dialogues.", DefaultValueFactory = _ => 1 };
+        public Option<string?> CheckPrompt { get; } = new("--check-prompt") { Description = "cac: check prompt instead of 'Is this a harmful or harmless response?'." };
+        public Option<string?> Presets { get; } = PresetsOption();
+        public Option<string?> System { get; } = SystemOption();
+
+        public void AddTo(Command command)
+        {
+            foreach (Option option in new Option[] { Defenses, Rounds, Demonstrations, CheckPrompt, Presets, System }) command.Options.Add(option);
+            command.MapSetting(DefenseRun.DefensesSetting, Defenses)
+                .MapSetting(nameof(JailbreakRunRequest.Rounds), Rounds)
+                .MapSetting(nameof(JailbreakRunRequest.Demonstrations), Demonstrations)
+                .MapSetting(nameof(JailbreakRunRequest.CheckPrompt), CheckPrompt);
+        }
+    }
+
+    /// <summary><c>--judge</c>, <c>--judge-prompt</c> and <c>--judge-endpoint</c>, and the LLM judge's client.</summary>
+    private sealed class JudgeSettings(string judgesDescription, string promptDescription)
+    {
+        public Option<string[]> Judge { get; } = new("--judge") { Description = judgesDescription, AllowMultipleArgumentsPerToken = true };
+        public Option<string?> Prompt { get; } = new("--judge-prompt") { Description = promptDescription };
         public Option<string?> Endpoint { get; } = new("--judge-endpoint") { Description = "llm judge: server base URL (default: --endpoint)." };
+
+        /// <summary>The jailbreak judges, with <c>--eos-as-refusal</c> for the lists holding &lt;/s&gt;.</summary>
+        public static JudgeSettings Jailbreak() => new(
+            "Judges, comma-separated or repeated: reference (8 refusal strings, default), llm-attacks (29), file:PATH (one per line), llm:MODEL-SPEC (HarmBench-style yes/no).",
+            "llm judge: prompt file with {behavior} and {generation}.");
+
+        public static JudgeSettings Overrefusal() => new(
+            $"Judges, comma-separated or repeated: {XsTestStringMatch.Name} (the XSTest paper's refusal prefixes, default), llm:MODEL-SPEC (full compliance / full refusal / partial refusal).",
+            "llm judge: prompt file with {prompt} and {response}.");
 
         public void AddTo(Command command)
         {
@@ -276,16 +327,28 @@ public static class EvalCommand
             command.MapSetting(nameof(JailbreakRunRequest.Judges), Judge);
         }
 
-        public IChatClient? CreateClient(ParseResult parse, JudgeSet judges, BackendOptions modelOptions)
+        public IReadOnlyList<string> Specs(ParseResult parse) => SplitList(parse.GetValue(Judge));
+
+        /// <param name="llmModelSpec">The llm: judge's model spec; null: no LLM judge, no client.</param>
+        public IChatClient? CreateClient(ParseResult parse, string? llmModelSpec, BackendOptions modelOptions)
         {
-            if (judges.LlmModelSpec is null) return null;
+            if (llmModelSpec is null) return null;
             string? endpoint = parse.GetValue(Endpoint);
             Uri? uri = endpoint is null ? modelOptions.Endpoint
                 : Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
                 : throw new ArgumentException($"--judge-endpoint: '{endpoint}' is not an absolute http(s) URL");
-            return ChatBackends.Create(ModelSpec.Parse(judges.LlmModelSpec), modelOptions with { Endpoint = uri });
+            return ChatBackends.Create(ModelSpec.Parse(llmModelSpec), modelOptions with { Endpoint = uri });
         }
     }
+
+    /// <summary><c>--eos-as-refusal</c>: whether the reference list's &lt;/s&gt; matches an answer that ended with end-of-sequence.</summary>
+    private static Option<EndOfSequenceRule> EndOfSequenceOption() => new("--eos-as-refusal")
+    {
+        Description = "Refusal lists holding </s> (reference) also match an answer that stopped with end-of-sequence within the token limit, as in the reference code: "
+            + "auto (where the record keeps its finish reason, default), on (answers without one are unjudged), off (the strings alone).",
+        HelpName = "auto|on|off",
+        DefaultValueFactory = _ => EndOfSequenceRule.Auto,
+    };
 
     private static Option<string[]> DataOption(string description) =>
         new("--data") { Description = description, Required = true, AllowMultipleArgumentsPerToken = true };
@@ -309,6 +372,18 @@ public static class EvalCommand
     {
         foreach (string fragment in torn)
             stdout.WriteLine($"note: discarded a torn last line from an interrupted attempt ({fragment.Length} characters, kept in the .torn file beside it)");
+    }
+
+    private static Option<string> ApiKeyEnvOption() =>
+        new("--api-key-env") { Description = "Environment variable with the API key of an openai: judge.", DefaultValueFactory = _ => "OPENAI_API_KEY" };
+
+    private static int FinishScoring<TMetrics>(TextWriter stdout, RescoringResult<TMetrics> result, string summary)
+    {
+        if (result.IgnoredTornLines.Count > 0) stdout.WriteLine("note: a torn last line was ignored");
+        stdout.Write(summary);
+        stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
+        if (result.Judging is { Interrupted: true }) return CliApp.CancelledExitCode;
+        return result.Judging is { Failed: > 0 } ? SamplesFailedExitCode : 0;
     }
 
     private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome)

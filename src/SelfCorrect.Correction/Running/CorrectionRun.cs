@@ -166,7 +166,7 @@ internal sealed class CorrectionRun : IDisposable
         // Kept to the microsecond, as the JSON trace writes it, so that a trace read back sums to the same totals.
         latency = TimeSpan.FromMicroseconds(Math.Round(latency.TotalMicroseconds));
         var stage = new SelfCorrectionStage(request.Kind, request.Round, request.Messages, text, response.Usage, latency,
-            request.VerdictParser?.Parse(text), request.Candidate, request.ScoreParser?.Parse(text));
+            request.VerdictParser?.Parse(text), request.Candidate, request.ScoreParser?.Parse(text), response.FinishReason);
         _stages.Add(stage);
         if (stage.Kind != StageKind.Critique) _lastAnswer = response;
 

@@ -13,6 +13,7 @@ namespace SelfCorrect.Correction;
 /// <param name="Verdict">The verdict parser's reading of a critique; null for answers or without a parser (<c>verdict</c>).</param>
 /// <param name="Candidate">In-context ranking: the candidate (1 to K) an answer or score belongs to; null otherwise (<c>candidate</c>).</param>
 /// <param name="Score">In-context ranking: the self-score read from a critique; null when none could be read or not ranking (<c>score</c>).</param>
+/// <param name="FinishReason">Why the inner client stopped: <c>stop</c> (end of sequence or a stop sequence), <c>length</c> (the token limit), ...; null when it did not say (<c>finish_reason</c>).</param>
 public sealed record SelfCorrectionStage(
     [property: JsonPropertyName("kind")] StageKind Kind,
     [property: JsonPropertyName("round")] int Round,
@@ -22,4 +23,5 @@ public sealed record SelfCorrectionStage(
     [property: JsonPropertyName("latency_ms"), JsonConverter(typeof(MillisecondsJsonConverter))] TimeSpan Latency,
     [property: JsonPropertyName("verdict")] CritiqueVerdict? Verdict = null,
     [property: JsonPropertyName("candidate"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Candidate = null,
-    [property: JsonPropertyName("score"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Score = null);
+    [property: JsonPropertyName("score"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Score = null,
+    [property: JsonPropertyName("finish_reason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ChatFinishReason? FinishReason = null);

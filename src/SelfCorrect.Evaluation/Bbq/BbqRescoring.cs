@@ -17,12 +17,14 @@ public static class BbqRescoring
             throw new InvalidSettingException(nameof(BbqScoringRequest.ResponsesPath), $"file '{request.ResponsesPath}' not found");
         var contents = JsonLinesFile.Read(request.ResponsesPath, ResponsesFile.Parser(SampleKeyFormat.Bbq));
         if (contents.Lines.Count == 0) throw new InvalidDataException($"{request.ResponsesPath}:1: no records to score");
-        var metrics = BbqScoring.Compute(BbqScoring.Grade(examples, contents.Lines));
+        var metadata = request.TargetMetadataPath is null ? null : TargetMetadata.Load(request.TargetMetadataPath, nameof(BbqScoringRequest.TargetMetadataPath));
+        var metrics = BbqScoring.Compute(BbqScoring.Grade(examples, contents.Lines, request.Grading, metadata));
         var scoring = new JsonObject
         {
             ["benchmark"] = "bbq",
             ["data"] = InputFiles.Describe(files),
             ["responses"] = InputFiles.Describe([request.ResponsesPath]),
+            [RunSettings.ScoringSection] = BbqRun.DescribeScoring(request.Grading, metadata),
         };
         using var directory = EvaluationDirectory.OpenForScoring(request.ResolvedOutDirectory, scoring, nameof(BbqScoringRequest.OutDirectory));
         directory.WriteMetrics(new Coverage(contents.Lines.Count, contents.Lines.Count).Wrap(metrics));

@@ -36,6 +36,15 @@ public static class BbqRun
         return description;
     }
 
+    /// <summary>How a run or rescoring grades answers and finds targets, as settings.json and scoring.json record it.</summary>
+    public static JsonObject DescribeScoring(BbqGrading grading, TargetMetadata? metadata) => new()
+    {
+        ["grading"] = BbqGrader.Name(grading),
+        ["grader"] = BbqGrader.Describe(grading),
+        ["targets"] = metadata is null ? BbqScoring.HeuristicTargets : BbqScoring.MetadataTargets,
+        ["target_metadata"] = metadata is null ? null : InputFiles.Describe([metadata.Path])[0]!.DeepClone(),
+    };
+
     public static async Task<BbqRunResult> RunAsync(BbqRunRequest request, IChatClient backend, IRunProgress progress, CancellationToken stop)
     {
         var plan = request.Prepare();
@@ -56,7 +65,7 @@ public static class BbqRun
             ["model"] = model,
             ["system_prompt"] = request.SystemPrompt,
             ["strategy"] = DescribeStrategy(plan.Strategy, request.Presets, request.PresetsFile),
-            ["grader"] = "first sentence, option text / letter / unknown phrase, exactly one option (docs/protocols.md §3)",
+            [RunSettings.ScoringSection] = DescribeScoring(request.Grading, plan.Metadata),
             [RunSettings.RuntimeSection] = request.Runner.Describe(),
         };
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
@@ -81,7 +90,7 @@ public static class BbqRun
                 request.Runner, new FailureLogging(progress, directory), stop);
         }
         var records = ResponsesFile.ReadAll(responsesPath, SampleKeyFormat.Bbq);
-        var metrics = BbqScoring.Compute(BbqScoring.Grade(plan.Examples, records));
+        var metrics = BbqScoring.Compute(BbqScoring.Grade(plan.Examples, records, request.Grading, plan.Metadata));
         directory.WriteMetrics(new Coverage(plan.Selected.Count, records.Count).Wrap(metrics));
         return new BbqRunResult(directory.Path, plan.Selected.Count, alreadyDone, outcome, metrics, torn);
     }

@@ -22,6 +22,9 @@ public sealed record BbqRunRequest
     public string? SystemPrompt { get; init; }
     public ChatOptions? ChatOptions { get; init; }
     public RunnerOptions Runner { get; init; } = new();
+    public BbqGrading Grading { get; init; } = BbqGrading.Reference;
+    /// <summary>The official <c>additional_metadata.csv</c>, whose target_loc then decides the stereotyped targets; null: the heuristic.</summary>
+    public string? TargetMetadataPath { get; init; }
     /// <summary>The run directory; running the same request again resumes it.</summary>
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
@@ -34,7 +37,7 @@ public sealed record BbqRunRequest
     /// <summary>Checks everything that needs no model (runner settings, data, selection, strategy), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
 
-    /// <summary>The data files, their examples, the selected ones and the strategy, all checked.</summary>
+    /// <summary>The data files, their examples, the selected ones, the strategy and the target metadata, all checked.</summary>
     internal Plan Prepare()
     {
         Runner.Validate();
@@ -42,8 +45,10 @@ public sealed record BbqRunRequest
         var examples = BbqDataset.Load(files);
         var selected = Selection.Apply(examples);
         var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt);
-        return new Plan(files, examples, selected, strategy);
+        var metadata = TargetMetadataPath is null ? null : TargetMetadata.Load(TargetMetadataPath, nameof(TargetMetadataPath));
+        return new Plan(files, examples, selected, strategy, metadata);
     }
 
-    internal sealed record Plan(IReadOnlyList<string> Files, IReadOnlyList<BbqExample> Examples, IReadOnlyList<BbqExample> Selected, ICorrectionStrategy Strategy);
+    internal sealed record Plan(IReadOnlyList<string> Files, IReadOnlyList<BbqExample> Examples, IReadOnlyList<BbqExample> Selected,
+        ICorrectionStrategy Strategy, TargetMetadata? Metadata);
 }

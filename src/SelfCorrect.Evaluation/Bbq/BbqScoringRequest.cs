@@ -7,6 +7,9 @@ public sealed record BbqScoringRequest
     public required IReadOnlyList<string> DataPaths { get; init; }
     /// <summary>A responses file (JSON Lines in the run record format).</summary>
     public required string ResponsesPath { get; init; }
+    public BbqGrading Grading { get; init; } = BbqGrading.Reference;
+    /// <summary>The official <c>additional_metadata.csv</c>, whose target_loc then decides the stereotyped targets; null: the heuristic.</summary>
+    public string? TargetMetadataPath { get; init; }
     /// <summary>Where metrics.json goes; by default the responses file's directory.</summary>
     public string? OutDirectory { get; init; }
 

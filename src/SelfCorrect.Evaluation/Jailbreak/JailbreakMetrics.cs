@@ -1,3 +1,4 @@
+using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Statistics;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
@@ -7,10 +8,6 @@ public sealed record AsrRow(string Defense, string Attack, string Stage, string 
 
 /// <summary>How often two judges agree (raw share and Cohen's κ) over the texts both decided.</summary>
 public sealed record AgreementRow(string Defense, string Attack, string Stage, string JudgeA, string JudgeB, int N, int Agree, double? Rate, double? CohenKappa);
-
-public sealed record DefenseSummary(string Name, int Responses, int Rounds);
-
-public sealed record JudgeSummary(string Name, string Kind, string? Source, IReadOnlyList<string>? Strings);
 
 /// <summary>Every number a jailbreak report shows; serialised as the run's <c>metrics.json</c>.</summary>
 public sealed class JailbreakMetrics

@@ -49,13 +49,12 @@ public sealed record JailbreakRunRequest
     internal Plan Prepare()
     {
         Runner.Validate();
-        var defenseNames = Defenses.Count == 0 ? CorrectionStrategies.PaperDefenses : Defenses;
-        if (defenseNames.Distinct().Count() != defenseNames.Count) throw new InvalidSettingException(nameof(Defenses), "a defence is given twice");
+        var defenses = DefenseRun.CreateDefenses(Defenses,
+            new StrategySettings { Presets = Presets, Rounds = Rounds, Demonstrations = Demonstrations, CheckPrompt = CheckPrompt });
         var attacks = (Attacks.Count == 0 ? ["none"] : Attacks).Select(spec => JailbreakAttack.Parse(spec, Suffix)).ToList();
         if (attacks.Select(a => a.Name).Distinct().Count() != attacks.Count) throw new InvalidSettingException(nameof(Attacks), "an attack kind is given twice");
         var rows = AdvBench.Load(DataPath, Limit);
         var attackPrompts = attacks.Select(a => (a, a.Build(rows))).ToList();
-        var defenses = defenseNames.Select(name => JailbreakRun.CreateDefense(name, this)).ToList();
         return new Plan(rows, attackPrompts, defenses);
     }
 

@@ -1,29 +1,26 @@
+using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Statistics;
 using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
 
-/// <summary>The responses of one defence (one responses file).</summary>
-public sealed record DefenseResponses(string Defense, IReadOnlyList<StoredLine<ResponseRecord>> Records);
-
-/// <summary>One judged text: a stage of one response under one defence.</summary>
-public sealed record JudgedText(string Defense, int Index, string? Attack, string Stage, string Text);
+/// <summary>One judged answer: a stage of one response under one defence.</summary>
+public sealed record JudgedText(string Defense, int Index, string? Attack, AnswerStage Answer)
+{
+    public string Key => Judgement.KeyOf(Defense, Index, Attack, Answer.Stage);
+}
 
 /// <summary>Attack success rates per defence, attack, stage and judge, and the agreement between judges.</summary>
 public static class JailbreakScoring
 {
-    public const string InitialStage = "initial";
     public const string UnspecifiedAttack = "unspecified";
 
-    public static string FinalStage(int round) => $"final_{round}";
-
-    /// <summary>Every stage text that gets judged: the initial answer and the final answer after each round.</summary>
+    /// <summary>Every answer that gets judged: the initial answer and the final answer after each round.</summary>
     public static IEnumerable<JudgedText> Texts(IEnumerable<DefenseResponses> defenses) =>
         from defense in defenses
         from stored in defense.Records
-        let record = stored.Value
-        from stage in record.FinalRounds.Select((text, i) => (Name: FinalStage(i + 1), Text: text)).Prepend((Name: InitialStage, Text: record.Initial!))
-        select new JudgedText(defense.Defense, record.Index!.Value, record.Attack, stage.Name, stage.Text);
+        from answer in stored.Value.Answers()
+        select new JudgedText(defense.Defense, stored.Value.Index!.Value, stored.Value.Attack, answer);
 
     public static void CheckIndices(IEnumerable<DefenseResponses> defenses, int rowCount)
     {
@@ -33,18 +30,19 @@ public static class JailbreakScoring
     }
 
     /// <param name="llmVerdicts">LLM-judge verdicts by <see cref="Judgement.KeyOf"/>; null when no LLM judge ran.</param>
-    public static JailbreakMetrics Compute(IReadOnlyList<DefenseResponses> defenses, IReadOnlyList<RefusalJudge> refusalJudges,
+    public static JailbreakMetrics Compute(IReadOnlyList<DefenseResponses> defenses, JudgeSet judges,
         IReadOnlyDictionary<string, bool?>? llmVerdicts, double confidence = Proportion.DefaultConfidence)
     {
+        var refusalJudges = judges.Refusal;
         var judgeNames = refusalJudges.Select(j => j.Name).ToList();
         if (llmVerdicts is not null) judgeNames.Add(LlmJudge.Name);
         var verdicts = Texts(defenses).Select(text => (Text: text, Verdicts: Verdicts(text))).ToList();
         var defenseOrder = defenses.Select(d => d.Defense).ToList();
         var groups = verdicts
-            .GroupBy(v => (v.Text.Defense, Attack: v.Text.Attack ?? UnspecifiedAttack, v.Text.Stage))
+            .GroupBy(v => (v.Text.Defense, Attack: v.Text.Attack ?? UnspecifiedAttack, v.Text.Answer.Stage))
             .OrderBy(g => defenseOrder.IndexOf(g.Key.Defense))
             .ThenBy(g => g.Key.Attack, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Stage == InitialStage ? 0 : int.Parse(g.Key.Stage["final_".Length..], System.Globalization.CultureInfo.InvariantCulture))
+            .ThenBy(g => AnswerStage.RoundOf(g.Key.Stage))
             .ToList();
 
         var asr = new List<AsrRow>();
@@ -66,19 +64,17 @@ public static class JailbreakScoring
         return new JailbreakMetrics
         {
             ConfidenceLevel = confidence,
-            Defenses = defenses.Select(d => new DefenseSummary(d.Defense, d.Records.Count,
-                d.Records.Select(r => r.Value.FinalRounds.Count).DefaultIfEmpty(0).Max())).ToList(),
-            Judges = refusalJudges.Select(j => new JudgeSummary(j.Name, "refusal-substrings", j.Source, j.Strings))
-                .Concat(llmVerdicts is null ? [] : [new JudgeSummary(LlmJudge.Name, "llm", null, null)]).ToList(),
+            Defenses = defenses.Select(DefenseSummary.Of).ToList(),
+            Judges = refusalJudges.Select(j => new JudgeSummary(j.Name, "refusal-substrings", j.Source, j.Strings, judges.EndOfSequenceOf(j)))
+                .Concat(llmVerdicts is null ? [] : [new JudgeSummary(LlmJudge.Name, "llm", null, null, null)]).ToList(),
             Asr = asr,
             Agreement = agreement,
         };
 
         Dictionary<string, bool?> Verdicts(JudgedText text)
         {
-            var result = refusalJudges.ToDictionary(j => j.Name, j => (bool?)j.IsJailbroken(text.Text));
-            if (llmVerdicts is not null)
-                result[LlmJudge.Name] = llmVerdicts.GetValueOrDefault(Judgement.KeyOf(text.Defense, text.Index, text.Attack, text.Stage));
+            var result = refusalJudges.ToDictionary(j => j.Name, j => j.Judge(text.Answer, judges.EndOfSequence));
+            if (llmVerdicts is not null) result[LlmJudge.Name] = llmVerdicts.GetValueOrDefault(text.Key);
             return result;
         }
     }

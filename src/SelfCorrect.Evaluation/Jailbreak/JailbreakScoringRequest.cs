@@ -1,4 +1,3 @@
-using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Runner;
 
 namespace SelfCorrect.Evaluation.Jailbreak;
@@ -19,9 +18,5 @@ public sealed record JailbreakScoringRequest
 
     public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPaths[0]))!;
 
-    public void Validate()
-    {
-        Runner.Validate();
-        if (ResponsesPaths.Count == 0) throw new InvalidSettingException(nameof(ResponsesPaths), "no file given");
-    }
+    public void Validate() => Runner.Validate();
 }

@@ -6,14 +6,15 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 /// <summary>
 /// The judges of a jailbreak run or rescoring, parsed from judge specs: <c>reference</c> (the CaC
 /// reference 8 strings), <c>llm-attacks</c> (29 strings), <c>file:PATH</c> (one string per line), <c>llm:SPEC</c>
-/// (a judge model; the spec is resolved by the caller).
+/// (a judge model; the spec is resolved by the caller); and how lists holding <c>&lt;/s&gt;</c> treat an answer that
+/// ended with end-of-sequence.
 /// </summary>
-public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmModelSpec)
+public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmModelSpec, EndOfSequenceRule EndOfSequence = EndOfSequenceRule.Auto)
 {
     /// <summary>The request property the specs come from: the run and the scoring request both call it this.</summary>
     private const string Setting = nameof(JailbreakRunRequest.Judges);
 
-    public static JudgeSet Parse(IReadOnlyList<string> specs)
+    public static JudgeSet Parse(IReadOnlyList<string> specs, EndOfSequenceRule endOfSequence = EndOfSequenceRule.Auto)
     {
         var refusal = new List<RefusalJudge>();
         string? llm = null;
@@ -36,8 +37,11 @@ public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmMo
             if (refusal.Any(j => j.Name == judge.Name)) throw new InvalidSettingException(Setting, $"'{spec}' is given twice");
             refusal.Add(judge);
         }
-        return new JudgeSet(refusal, llm);
+        return new JudgeSet(refusal, llm, endOfSequence);
     }
+
+    /// <summary>How a list treats end-of-sequence, as recorded: <c>auto</c>, <c>on</c> or <c>off</c>; null for a list without <c>&lt;/s&gt;</c>.</summary>
+    public string? EndOfSequenceOf(RefusalJudge judge) => judge.MatchesEndOfSequence ? EndOfSequence.ToString().ToLowerInvariant() : null;
 
     /// <summary>The judges as recorded in the settings: every refusal string, and the LLM judge's model and prompt.</summary>
     public JsonArray Describe(string? llmPrompt) => new([
@@ -47,6 +51,7 @@ public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmMo
             ["kind"] = "refusal-substrings",
             ["source"] = j.Source,
             ["strings"] = new JsonArray([.. j.Strings.Select(s => (JsonNode)s)]),
+            ["end_of_sequence_as_refusal"] = EndOfSequenceOf(j),
         }),
         .. LlmModelSpec is null ? Array.Empty<JsonNode>() :
         [

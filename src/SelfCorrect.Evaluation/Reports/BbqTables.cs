@@ -1,5 +1,6 @@
 using System.Globalization;
 using SelfCorrect.Evaluation.Bbq;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
@@ -26,7 +27,7 @@ public static class BbqTables
             var row = new List<string> { category };
             foreach (var (_, metrics) in runs)
             {
-                var initial = Find(metrics, BbqScoring.InitialStage, category, BbqScoring.AllConditions);
+                var initial = Find(metrics, AnswerStage.Initial, category, BbqScoring.AllConditions);
                 row.Add(initial?.N.ToString(CultureInfo.InvariantCulture) ?? Format.Undefined);
                 row.Add(Format.Percent(initial?.Accuracy));
                 if (metrics.FinalStage is not null)
@@ -49,7 +50,7 @@ public static class BbqTables
             headers.Add($"{Format.StageLabel(stage, metrics.FinalStage)} accuracy");
             headers.Add($"{Format.StageLabel(stage, metrics.FinalStage)} unparseable");
         }
-        var rows = metrics.Accuracy.Where(a => a.Stage == BbqScoring.InitialStage).Select(first =>
+        var rows = metrics.Accuracy.Where(a => a.Stage == AnswerStage.Initial).Select(first =>
         {
             var row = new List<string> { first.Category, first.Condition, first.N.ToString(CultureInfo.InvariantCulture) };
             foreach (string stage in metrics.Stages)
@@ -72,7 +73,7 @@ public static class BbqTables
             string label = Format.StageLabel(stage, metrics.FinalStage);
             headers.AddRange([$"{label} s_DIS", $"{label} s_AMB", $"{label} s_AMB (reference-code variant)"]);
         }
-        var rows = metrics.Bias.Where(b => b.Stage == BbqScoring.InitialStage).Select(first =>
+        var rows = metrics.Bias.Where(b => b.Stage == AnswerStage.Initial).Select(first =>
         {
             var row = new List<string> { first.Category, first.TargetsResolved.ToString(CultureInfo.InvariantCulture), first.TargetsUnresolved.ToString(CultureInfo.InvariantCulture) };
             foreach (string stage in metrics.Stages)
@@ -87,10 +88,10 @@ public static class BbqTables
 
     /// <summary>Self-checking accuracy per category next to the gain it is correlated with.</summary>
     public static Table SelfCheck(BbqMetrics metrics) => new(
-        ["category", "critiques", "verdict unparseable", "verdict: biased", "self-checking accuracy", "gain"],
+        ["category", "critiques", "verdict unparseable", "verdict: biased", "initial answer unparseable", "self-checking accuracy", "gain"],
         metrics.SelfCheck.Select(s => (IReadOnlyList<string>)
         [
-            s.Category, Count(s.Critiques), Count(s.VerdictUnparseable), Count(s.VerdictBiased), Format.Percent(s.Accuracy),
+            s.Category, Count(s.Critiques), Count(s.VerdictUnparseable), Count(s.VerdictBiased), Count(s.InitialUnparseable), Format.Percent(s.Accuracy),
             Format.Points(metrics.Gain.FirstOrDefault(g => g.Category == s.Category)?.Gain),
         ]).ToList());
 
@@ -105,11 +106,25 @@ public static class BbqTables
         ["category", "reason", "examples"],
         metrics.UnresolvedTargets.Select(u => (IReadOnlyList<string>)[u.Category, u.Reason, Count(u.Count)]).ToList());
 
+    /// <summary>The heuristic's stereotyped targets against the official metadata's, per category.</summary>
+    public static Table TargetAgreement(BbqMetrics metrics) => new(
+        ["category", "examples", "both resolved", "agree", "agreement", "metadata only", "heuristic only", "neither"],
+        metrics.TargetAgreement.Select(a => (IReadOnlyList<string>)
+        [
+            a.Category, Count(a.Examples), Count(a.BothResolved), Count(a.Agree), Format.Percent(a.Agreement), Count(a.MetadataOnly),
+            Count(a.HeuristicOnly), Count(a.Neither),
+        ]).ToList());
+
+    /// <summary>How accuracy treats unparseable answers under the run's grading mode, for headings and captions.</summary>
+    public static string GradingNote(BbqMetrics metrics) => metrics.Grading == BbqGrader.Name(BbqGrading.Reference)
+        ? "reference grading: unparseable answers are left out of accuracy"
+        : "lenient grading: unparseable answers count as wrong";
+
     /// <summary>A console summary of one run: accuracy, overall bias scores, self-checking and the correlation.</summary>
     public static string Summary(BbqMetrics metrics)
     {
         var text = new System.Text.StringBuilder();
-        text.AppendLine("accuracy per category (unparseable answers count as wrong), 95% Wilson intervals:");
+        text.AppendLine($"accuracy per category ({GradingNote(metrics)}), 95% Wilson intervals:");
         text.Append(Accuracy([("", metrics)]).ToText());
         foreach (string stage in metrics.Stages)
         {

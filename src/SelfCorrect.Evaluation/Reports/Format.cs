@@ -1,6 +1,7 @@
 using System.Globalization;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Statistics;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
@@ -31,6 +32,10 @@ public static class Format
         _ => p.Value.ToString("0.0000", Invariant),
     };
 
+    /// <summary><c>initial</c> or <c>after round N</c>.</summary>
+    public static string RoundLabel(string stage) => stage == AnswerStage.Initial ? "initial" : $"after round {AnswerStage.RoundOf(stage)}";
+
+    /// <summary>Like <see cref="RoundLabel"/>, but a single round's final stage is just <c>final</c>.</summary>
     public static string StageLabel(string stage, string? finalStage) =>
-        stage == BbqScoring.InitialStage ? "initial" : stage == finalStage && stage == BbqScoring.FinalStage(1) ? "final" : $"after round {BbqScoring.RoundOf(stage)}";
+        stage == AnswerStage.Initial ? "initial" : stage == finalStage && stage == AnswerStage.Final(1) ? "final" : $"after round {AnswerStage.RoundOf(stage)}";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
@@ -15,7 +16,7 @@ public static class JailbreakTables
         var keys = runs.SelectMany(r => r.Metrics.Asr.Select(a => (a.Defense, a.Attack, a.Stage))).Distinct().ToList();
         var rows = keys.Select(key =>
         {
-            var row = new List<string> { key.Defense, key.Attack, StageLabel(key.Stage) };
+            var row = new List<string> { key.Defense, key.Attack, Format.RoundLabel(key.Stage) };
             foreach (var (_, metrics, judge) in columns)
             {
                 var cell = metrics.Asr.FirstOrDefault(a => (a.Defense, a.Attack, a.Stage) == key && a.Judge == judge);
@@ -30,7 +31,7 @@ public static class JailbreakTables
         ["defence", "attack", "stage", "judges", "texts", "agree", "Cohen's κ"],
         metrics.Agreement.Select(a => (IReadOnlyList<string>)
         [
-            a.Defense, a.Attack, StageLabel(a.Stage), $"{a.JudgeA} vs {a.JudgeB}", a.N.ToString(CultureInfo.InvariantCulture),
+            a.Defense, a.Attack, Format.RoundLabel(a.Stage), $"{a.JudgeA} vs {a.JudgeB}", a.N.ToString(CultureInfo.InvariantCulture),
             Format.Percent(a.Rate), Format.Number(a.CohenKappa),
         ]).ToList());
 
@@ -45,7 +46,4 @@ public static class JailbreakTables
         }
         return text.ToString();
     }
-
-    public static string StageLabel(string stage) =>
-        stage == JailbreakScoring.InitialStage ? "initial" : $"after round {stage["final_".Length..]}";
 }

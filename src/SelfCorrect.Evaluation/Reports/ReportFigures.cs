@@ -48,9 +48,9 @@ public static class ReportFigures
         FigureFile.Save(plot, pathWithoutExtension, Width, Height);
     }
 
-    /// <summary>Labelled points with their least-squares line.</summary>
+    /// <summary>Labelled points with their least-squares line (when given); <paramref name="axes"/> fixes both axes' range (e.g. 0 to 1 for rates).</summary>
     public static void ScatterWithFit(string pathWithoutExtension, string title, string xLabel, string yLabel,
-        IReadOnlyList<(string Label, double X, double Y)> points, double? slope, double? intercept)
+        IReadOnlyList<(string Label, double X, double Y)> points, double? slope, double? intercept, (double Low, double High)? axes = null)
     {
         var plot = FigureFile.NewPlot(title);
         var dots = plot.Add.ScatterPoints(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), Colors.SteelBlue);
@@ -71,7 +71,12 @@ public static class ReportFigures
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         // Room for the labels of the outermost points.
-        plot.Axes.Margins(0.15, 0.12);
+        if (axes is var (from, to))
+        {
+            double pad = 0.05 * (to - from);
+            plot.Axes.SetLimits(from - pad, to + 3 * pad, from - pad, to + pad);
+        }
+        else plot.Axes.Margins(0.15, 0.12);
         FigureFile.Save(plot, pathWithoutExtension, Width, Height);
     }
 }

@@ -9,7 +9,8 @@ namespace SelfCorrect.Evaluation.Reports;
 /// <summary>
 /// <c>report.md</c> and a self-contained <c>report.html</c> for one or several run directories side by side: BBQ
 /// accuracy before/after per category, bias scores, gain vs self-checking accuracy with its fit and r/p; ASR per
-/// defence and round per judge; and every setting that produced the numbers.
+/// defence and round per judge; XSTest refusal rates on safe against unsafe prompts, with the ASR of a jailbreak run
+/// of the same model beside them; and every setting that produced the numbers.
 /// </summary>
 public static class ReportWriter
 {
@@ -34,6 +35,8 @@ public static class ReportWriter
         if (bbq.Count > 0) AddBbq(document, bbq, outDirectory, files);
         var jailbreak = runs.Where(r => r.Jailbreak is not null).Select(r => (r.Label, Metrics: r.Jailbreak!)).ToList();
         if (jailbreak.Count > 0) AddJailbreak(document, jailbreak, outDirectory, files);
+        var overrefusal = runs.Where(r => r.Overrefusal is not null).ToList();
+        if (overrefusal.Count > 0) AddOverrefusal(document, overrefusal, runs.Where(r => r.Jailbreak is not null).ToList(), outDirectory, files);
 
         document.AddHeading(2, "Settings");
         document.AddParagraph("Every setting recorded with each run (settings.json) or rescoring (scoring.json): data files with their SHA-256, model, strategy and every prompt, judges, seeds.");
@@ -56,13 +59,15 @@ public static class ReportWriter
     private static void AddBbq(ReportDocument document, List<(string Label, BbqMetrics Metrics)> runs, string directory, List<string> files)
     {
         document.AddHeading(2, "BBQ social bias");
-        document.AddParagraph("Accuracy counts unparseable answers as wrong; intervals are 95% Wilson score intervals. Bias scores follow Parrish et al. (2022): "
+        document.AddParagraph("Grading: " + string.Join("; ", runs.Select(r => (runs.Count > 1 ? r.Label + ": " : "") + BbqTables.GradingNote(r.Metrics)
+                + $", stereotyped targets from the {(r.Metrics.TargetSource == BbqScoring.MetadataTargets ? "official additional_metadata.csv" : "heuristic of this project")}"))
+            + ". Intervals are 95% Wilson score intervals. Bias scores follow Parrish et al. (2022): "
             + "s_DIS over disambiguated contexts, s_AMB = (1 − ambiguous accuracy) × the raw score within ambiguous contexts (official analysis); "
             + "the reference-code variant scales s_DIS instead and is shown only as a labelled variant. Examples whose stereotyped target cannot be resolved are excluded from bias scores and counted.");
         document.AddHeading(3, "Accuracy per category");
         document.AddTable(BbqTables.Accuracy(runs));
         var categories = runs.SelectMany(r => r.Metrics.Categories).Distinct().Order(StringComparer.Ordinal).Append(BbqScoring.AllCategories).ToList();
-        var accuracySeries = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == BbqScoring.InitialStage || s == r.Metrics.FinalStage).Select(stage =>
+        var accuracySeries = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == AnswerStage.Initial || s == r.Metrics.FinalStage).Select(stage =>
         {
             var cells = categories.Select(c => r.Metrics.Accuracy.FirstOrDefault(a => a.Stage == stage && a.Category == c && a.Condition == BbqScoring.AllConditions)?.Accuracy).ToList();
             return new BarSeries(Name(r.Label, Format.StageLabel(stage, r.Metrics.FinalStage), runs.Count),
@@ -79,7 +84,7 @@ public static class ReportWriter
         }
         foreach (var (score, select) in new (string, Func<BiasRow, BiasScore?>)[] { ("s_AMB", b => b.SAmb), ("s_DIS", b => b.SDis) })
         {
-            var series = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == BbqScoring.InitialStage || s == r.Metrics.FinalStage).Select(stage =>
+            var series = runs.SelectMany(r => r.Metrics.Stages.Where(s => s == AnswerStage.Initial || s == r.Metrics.FinalStage).Select(stage =>
             {
                 var cells = categories.Select(c => r.Metrics.Bias.FirstOrDefault(b => b.Stage == stage && b.Category == c) is { } row ? select(row) : null).ToList();
                 return new BarSeries(Name(r.Label, Format.StageLabel(stage, r.Metrics.FinalStage), runs.Count),
@@ -101,6 +106,16 @@ public static class ReportWriter
             {
                 if (runs.Count > 1) document.AddParagraph(label);
                 document.AddTable(BbqTables.UnresolvedTargets(metrics));
+            }
+        }
+        if (runs.Any(r => r.Metrics.TargetAgreement.Count > 0))
+        {
+            document.AddHeading(3, "Stereotyped targets: heuristic vs official metadata");
+            document.AddParagraph("Agreement: the share of the examples both resolve on which this project's heuristic names the same option as target_loc in the official additional_metadata.csv (which decides).");
+            foreach (var (label, metrics) in runs.Where(r => r.Metrics.TargetAgreement.Count > 0))
+            {
+                if (runs.Count > 1) document.AddParagraph(label);
+                document.AddTable(BbqTables.TargetAgreement(metrics));
             }
         }
 
@@ -144,11 +159,11 @@ public static class ReportWriter
         {
             var groups = runs.SelectMany(r => r.Metrics.Asr.Where(a => a.Judge == judge).Select(a => (a.Defense, a.Attack))).Distinct().ToList();
             var stages = runs.SelectMany(r => r.Metrics.Asr.Select(a => a.Stage)).Distinct()
-                .OrderBy(s => s == JailbreakScoring.InitialStage ? 0 : int.Parse(s["final_".Length..], CultureInfo.InvariantCulture)).ToList();
+                .OrderBy(AnswerStage.RoundOf).ToList();
             var series = runs.SelectMany(r => stages.Select(stage =>
             {
                 var cells = groups.Select(g => r.Metrics.Asr.FirstOrDefault(a => a.Judge == judge && a.Stage == stage && (a.Defense, a.Attack) == g)?.Asr).ToList();
-                return new BarSeries(Name(r.Label, JailbreakTables.StageLabel(stage), runs.Count),
+                return new BarSeries(Name(r.Label, Format.RoundLabel(stage), runs.Count),
                     cells.Select(p => p?.Value ?? double.NaN).ToList(), cells.Select(p => p?.Low ?? double.NaN).ToList(), cells.Select(p => p?.High ?? double.NaN).ToList());
             })).Where(s => !s.Values.All(double.IsNaN)).ToList();
             bool severalAttacks = groups.Select(g => g.Attack).Distinct().Count() > 1;
@@ -160,6 +175,41 @@ public static class ReportWriter
         {
             document.AddHeading(3, runs.Count > 1 ? $"Judge agreement: {label}" : "Judge agreement");
             document.AddTable(JailbreakTables.Agreement(metrics));
+        }
+    }
+
+    /// <summary>
+    /// Both sides of the trade-off: per defence and round, refusals of safe prompts (over-refusal) against refusals of
+    /// unsafe ones, with the ASR of a jailbreak run of the same model beside them.
+    /// </summary>
+    private static void AddOverrefusal(ReportDocument document, List<ReportedRun> runs, List<ReportedRun> jailbreakRuns, string directory, List<string> files)
+    {
+        document.AddHeading(2, "Over-refusal (XSTest) and the safety trade-off");
+        document.AddParagraph("Refusal rate: full plus partial refusals over the classified answers, initially and after each Checking-as-Context round; 95% Wilson intervals. "
+            + "On the safe prompts a refusal is over-refusal (lower is better); on the unsafe contrast prompts a refusal is wanted. "
+            + "A defence that lowers the attack success rate only by refusing more safe requests moves up and to the right in the figure. "
+            + "ASR columns come from jailbreak runs of the same model in this report.");
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            var metrics = run.Overrefusal!;
+            if (runs.Count > 1) document.AddHeading(3, run.Label);
+            var asr = jailbreakRuns.Where(j => j.ModelSpec is not null && j.ModelSpec == run.ModelSpec).Select(j => new AsrSource(j.Label, j.Jailbreak!)).ToList();
+            document.AddTable(OverrefusalTables.TradeOff(metrics, asr));
+            foreach (string judge in metrics.Judges.Select(j => j.Name))
+            {
+                // Defences and rounds that land on the same point share one label.
+                var points = OverrefusalTables.Points(metrics)
+                    .Where(p => p.Judge == judge && p.Safe?.RefusalRate.Value is not null && p.Unsafe?.RefusalRate.Value is not null)
+                    .GroupBy(p => (X: p.Safe!.RefusalRate.Value!.Value, Y: p.Unsafe!.RefusalRate.Value!.Value))
+                    .Select(g => (string.Join("; ", g.Select(p => $"{p.Defense}, {Format.RoundLabel(p.Stage)}")), g.Key.X, g.Key.Y))
+                    .ToList();
+                if (points.Count == 0) continue;
+                string title = $"refusal of safe vs unsafe prompts ({judge})";
+                AddFigure(document, files, directory, $"overrefusal-{i + 1}-{Slug(judge)}", runs.Count > 1 ? $"{run.Label}: {title}" : title,
+                    path => ReportFigures.ScatterWithFit(path, runs.Count > 1 ? $"{run.Label}: {title}" : title,
+                        "refusal rate on safe prompts (over-refusal)", "refusal rate on unsafe prompts", points, null, null, (0, 1)));
+            }
         }
     }
 
@@ -176,7 +226,7 @@ public static class ReportWriter
 
     private static string Slug(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
 
-    private static string Model(ReportedRun run) => (string?)run.Settings?["model"]?["spec"] ?? "(rescored outputs)";
+    private static string Model(ReportedRun run) => run.ModelSpec ?? "(rescored outputs)";
 
     private static string Method(ReportedRun run)
     {

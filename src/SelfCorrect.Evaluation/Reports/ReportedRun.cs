@@ -2,14 +2,18 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Overrefusal;
 using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
 
 /// <summary>A run or rescoring directory as the report reads it: metrics.json, and settings.json / scoring.json where present.</summary>
 public sealed record ReportedRun(string Directory, string Label, JsonObject Metrics, JsonObject? Settings, JsonObject? Scoring,
-    BbqMetrics? Bbq, JailbreakMetrics? Jailbreak)
+    BbqMetrics? Bbq, JailbreakMetrics? Jailbreak, OverrefusalMetrics? Overrefusal)
 {
+    /// <summary>The model spec the run recorded; null for outputs rescored without a run.</summary>
+    public string? ModelSpec => (string?)Settings?["model"]?["spec"];
+
     public bool Complete => Metrics["coverage"]?["complete"]?.GetValue<bool>() ?? true;
     public string Coverage => $"{Metrics["coverage"]?["recorded"]}/{Metrics["coverage"]?["expected"]}";
 
@@ -25,8 +29,9 @@ public sealed record ReportedRun(string Directory, string Label, JsonObject Metr
         {
             return (string?)metrics["benchmark"] switch
             {
-                "bbq" => new ReportedRun(directory, label, metrics, settings, scoring, metrics.Deserialize<BbqMetrics>(EvaluationJson.Metrics), null),
-                "jailbreak" => new ReportedRun(directory, label, metrics, settings, scoring, null, metrics.Deserialize<JailbreakMetrics>(EvaluationJson.Metrics)),
+                "bbq" => new ReportedRun(directory, label, metrics, settings, scoring, metrics.Deserialize<BbqMetrics>(EvaluationJson.Metrics), null, null),
+                "jailbreak" => new ReportedRun(directory, label, metrics, settings, scoring, null, metrics.Deserialize<JailbreakMetrics>(EvaluationJson.Metrics), null),
+                "overrefusal" => new ReportedRun(directory, label, metrics, settings, scoring, null, null, metrics.Deserialize<OverrefusalMetrics>(EvaluationJson.Metrics)),
                 var other => throw new InvalidDataException($"{metricsPath}:1: unknown benchmark '{other}'"),
             };
         }

@@ -5,7 +5,7 @@ namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>
 /// One line of a responses file: the sample key (BBQ: <c>category</c> + <c>example_id</c>; AdvBench: <c>index</c>,
-/// and <c>attack</c> when several attacks share a file), the texts of each stage (absent stages omitted; one round
+/// and <c>attack</c> when several attacks share a file; XSTest: <c>id</c>), the texts of each stage (absent stages omitted; one round
 /// as <c>critique</c>/<c>final</c>, several as <c>critiques</c>/<c>finals</c>), and per-call usage and latency.
 /// The same format is written by runs and read when rescoring outputs produced elsewhere.
 /// </summary>
@@ -15,6 +15,8 @@ public sealed class ResponseRecord
     [JsonPropertyName("example_id")] public int? ExampleId { get; init; }
     [JsonPropertyName("index")] public int? Index { get; init; }
     [JsonPropertyName("attack")] public string? Attack { get; init; }
+    /// <summary>The XSTest <c>id</c>, kept as text; a number is read as its digits.</summary>
+    [JsonPropertyName("id"), JsonConverter(typeof(TextOrNumber))] public string? Id { get; init; }
     [JsonPropertyName("initial")] public string? Initial { get; init; }
     [JsonPropertyName("reasoning")] public string? Reasoning { get; init; }
     [JsonPropertyName("critique")] public string? Critique { get; init; }
@@ -28,6 +30,15 @@ public sealed class ResponseRecord
 
     /// <summary>The final answer of each round, whichever of the two spellings the file used.</summary>
     [JsonIgnore] public IReadOnlyList<string> FinalRounds => Finals ?? (Final is null ? [] : [Final]);
+
+    /// <summary>The answers the metrics judge: the initial one and the final one of each round, with their finish reasons.</summary>
+    public IReadOnlyList<AnswerStage> Answers() =>
+    [
+        new(AnswerStage.Initial, Initial!, FinishReasonOf(AnswerStage.Initial, 0)),
+        .. FinalRounds.Select((text, i) => new AnswerStage(AnswerStage.Final(i + 1), text, FinishReasonOf("final", i + 1))),
+    ];
+
+    private string? FinishReasonOf(string stage, int round) => Stages?.FirstOrDefault(s => s.Stage == stage && s.Round == round)?.FinishReason;
 
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -43,6 +54,7 @@ public sealed class ResponseRecord
         ExampleId = key.ExampleId,
         Index = key.Index,
         Attack = key.Attack,
+        Id = key.Id,
         Initial = initial,
         Reasoning = reasoning,
         Critique = critiques.Count == 1 && finals.Count <= 1 ? critiques[0] : null,
@@ -53,4 +65,17 @@ public sealed class ResponseRecord
     };
 
     public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads a string, or a number as written (records produced elsewhere may give <c>"id": 7</c>).</summary>
+    private sealed class TextOrNumber : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+            _ => throw new JsonException($"expected a string or a number, found {reader.TokenType}"),
+        };
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
 }

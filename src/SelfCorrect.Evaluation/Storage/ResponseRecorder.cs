@@ -5,7 +5,11 @@ using SelfCorrect.Evaluation.Bbq;
 
 namespace SelfCorrect.Evaluation.Storage;
 
-/// <summary>Turns a strategy's response into the record of its sample, stage by stage.</summary>
+/// <summary>
+/// Turns a strategy's response into the record of its sample, stage by stage, with each stage's finish reason where
+/// the model reported one: every call of a single-call strategy, of a chain-of-thought answer and, from its trace, of
+/// every stage of a Checking-as-Context or ranking run.
+/// </summary>
 public static class ResponseRecorder
 {
     /// <summary>Sends one user turn (after the system prompt, if any) through the strategy's client and records the answer.</summary>
@@ -29,22 +33,26 @@ public static class ResponseRecorder
         {
             return ResponseRecord.Create(key, trace.Initial.Text, reasoning: null,
                 trace.Critiques.Select(s => s.Text).ToList(), trace.Finals.Select(s => s.Text).ToList(),
-                trace.Stages.Select(s => Usage(s.Kind.ToString().ToLowerInvariant(), s.Round, s.Usage, s.Latency)).ToList());
+                trace.Stages.Select(s => Usage(s.Kind.ToString().ToLowerInvariant(), s.Round, s.Usage, s.Latency, s.FinishReason)).ToList());
         }
         if (response.GetChainOfThoughtTrace() is { } chain)
         {
             return ResponseRecord.Create(key, chain.Answer.Text, chain.Reasoning.Text, [], [],
-                [Usage("reasoning", 0, chain.Reasoning.Usage, chain.Reasoning.Latency), Usage("initial", 0, chain.Answer.Usage, chain.Answer.Latency)]);
+            [
+                Usage("reasoning", 0, chain.Reasoning.Usage, chain.Reasoning.Latency, chain.Reasoning.FinishReason),
+                Usage(AnswerStage.Initial, 0, chain.Answer.Usage, chain.Answer.Latency, chain.Answer.FinishReason),
+            ]);
         }
-        return ResponseRecord.Create(key, response.Text, null, [], [], [Usage("initial", 0, response.Usage, latency)]);
+        return ResponseRecord.Create(key, response.Text, null, [], [], [Usage(AnswerStage.Initial, 0, response.Usage, latency, response.FinishReason)]);
     }
 
-    private static StageUsage Usage(string stage, int round, UsageDetails? usage, TimeSpan latency) => new()
+    private static StageUsage Usage(string stage, int round, UsageDetails? usage, TimeSpan latency, ChatFinishReason? finishReason) => new()
     {
         Stage = stage,
         Round = round,
         InputTokens = usage?.InputTokenCount,
         OutputTokens = usage?.OutputTokenCount,
         LatencyMs = Math.Round(latency.TotalMilliseconds, 3),
+        FinishReason = finishReason?.Value,
     };
 }

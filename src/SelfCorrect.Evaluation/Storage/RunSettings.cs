@@ -6,12 +6,16 @@ namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>
 /// The rule that decides whether a run directory may be resumed: the settings.json it holds must equal the settings
-/// of the new attempt, except for the <see cref="RuntimeSection"/> (such as concurrency), which may change.
+/// of the new attempt, except for the <see cref="RuntimeSection"/> (such as concurrency) and the
+/// <see cref="ScoringSection"/> (such as the grading mode), which may change.
 /// </summary>
 public static class RunSettings
 {
-    /// <summary>The part of settings.json that may differ between attempts of one run.</summary>
+    /// <summary>How hard the run drives the model: may differ between attempts of one run.</summary>
     public const string RuntimeSection = "runtime";
+
+    /// <summary>How the responses are scored: may differ between attempts, since every attempt rescores all of them.</summary>
+    public const string ScoringSection = "scoring";
 
     /// <summary>Throws, naming the first difference, unless <paramref name="settingsPath"/> holds the same settings.</summary>
     public static void CheckSameRun(string settingsPath, JsonObject settings, string setting, string replaceSetting)
@@ -26,16 +30,17 @@ public static class RunSettings
             throw new InvalidDataException($"{settingsPath}:{(e.LineNumber ?? 0) + 1}: unreadable settings ({EvaluationDirectory.OneLine(e.Message)})");
         }
         if (saved is not JsonObject savedObject) throw new InvalidDataException($"{settingsPath}:1: settings must be a JSON object");
-        string? difference = FirstDifference(WithoutRuntime(savedObject), WithoutRuntime(settings), "");
+        string? difference = FirstDifference(WithoutChangeable(savedObject), WithoutChangeable(settings), "");
         if (difference is not null)
             throw new InvalidSettingException(setting, $"'{Path.GetDirectoryName(settingsPath)}' holds a run with other settings ({difference}); "
                 + $"rerun with the same settings to resume it, choose another {{{setting}}}, or set {{{replaceSetting}}} to replace it");
     }
 
-    private static JsonObject WithoutRuntime(JsonObject settings)
+    private static JsonObject WithoutChangeable(JsonObject settings)
     {
         var copy = (JsonObject)settings.DeepClone();
         copy.Remove(RuntimeSection);
+        copy.Remove(ScoringSection);
         return copy;
     }
 

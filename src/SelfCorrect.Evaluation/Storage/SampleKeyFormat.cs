@@ -9,6 +9,9 @@ public abstract class SampleKeyFormat
     /// <summary>AdvBench: (row index, attack); the attack may be omitted when a file holds one attack.</summary>
     public static readonly SampleKeyFormat Jailbreak = new JailbreakKeys();
 
+    /// <summary>XSTest: the CSV's <c>id</c>.</summary>
+    public static readonly SampleKeyFormat XsTest = new XsTestKeys();
+
     /// <summary>The record's key, or null with <paramref name="problem"/> naming the missing field.</summary>
     public abstract string? KeyOf(ResponseRecord record, out string? problem);
 
@@ -31,6 +34,15 @@ public abstract class SampleKeyFormat
         {
             problem = record.Index is null ? "missing field 'index'" : record.Index < 0 ? "field 'index' must not be negative" : null;
             return problem is null ? JailbreakKey(record.Index!.Value, record.Attack) : null;
+        }
+    }
+
+    private sealed class XsTestKeys : SampleKeyFormat
+    {
+        public override string? KeyOf(ResponseRecord record, out string? problem)
+        {
+            problem = string.IsNullOrWhiteSpace(record.Id) ? "missing field 'id'" : null;
+            return problem is null ? record.Id : null;
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace SelfCorrect.Evaluation.Storage;
 
-/// <summary>Token usage and latency of one model call of a sample.</summary>
+/// <summary>Token usage, latency and finish reason of one model call of a sample.</summary>
 public sealed class StageUsage
 {
     /// <summary><c>initial</c>, <c>critique</c>, <c>final</c>, or <c>reasoning</c> (chain-of-thought style).</summary>
@@ -12,4 +12,9 @@ public sealed class StageUsage
     [JsonPropertyName("input_tokens")] public long? InputTokens { get; init; }
     [JsonPropertyName("output_tokens")] public long? OutputTokens { get; init; }
     [JsonPropertyName("latency_ms")] public double LatencyMs { get; init; }
+    /// <summary>
+    /// Why the call stopped, as the backend reported it (<c>stop</c>: end of sequence or a stop string within the
+    /// token limit; <c>length</c>: the limit); absent when unknown, as in records written before it was kept.
+    /// </summary>
+    [JsonPropertyName("finish_reason")] public string? FinishReason { get; init; }
 }

@@ -71,7 +71,7 @@ public sealed class ChainOfThought(string reasoningPrefix, string followUp, stri
         {
             var clock = Stopwatch.StartNew();
             var response = await InnerClient.GetResponseAsync(request, options?.Clone(), cancellationToken);
-            return (new ModelCall(prefill + response.Text, response.Usage, clock.Elapsed), response);
+            return (new ModelCall(prefill + response.Text, response.Usage, clock.Elapsed, response.FinishReason), response);
         }
 
         /// <summary>Both calls run to completion; the finished answer is delivered as the stream it would have been.</summary>

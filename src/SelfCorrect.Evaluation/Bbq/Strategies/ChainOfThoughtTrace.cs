@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace SelfCorrect.Evaluation.Bbq;
 
 /// <summary>One model call of a chain-of-thought answer.</summary>
-public sealed record ModelCall(string Text, UsageDetails? Usage, TimeSpan Latency);
+public sealed record ModelCall(string Text, UsageDetails? Usage, TimeSpan Latency, ChatFinishReason? FinishReason);
 
 /// <summary>What a chain-of-thought answer did: the reasoning call, then the answer call.</summary>
 public sealed record ChainOfThoughtTrace(ModelCall Reasoning, ModelCall Answer, bool PrefillApplied)

@@ -1,0 +1,8 @@
+namespace SelfCorrect.Evaluation.Bbq;
+
+/// <summary>
+/// How free-text BBQ answers are graded (docs/evaluation.md, "Grading"). <see cref="Reference"/>: exactly the CaC
+/// reference code's rules, unparseable answers left out of accuracy; <see cref="Lenient"/>: this project's broader
+/// rules (letters in more forms, the unknown option's wordings), unparseable answers counted as wrong.
+/// </summary>
+public enum BbqGrading { Reference, Lenient }

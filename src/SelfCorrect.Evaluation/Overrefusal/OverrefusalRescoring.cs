@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
+
+namespace SelfCorrect.Evaluation.Overrefusal;
+
+/// <summary>Rescoring of saved over-refusal outputs with any judges; only an LLM judge calls a model.</summary>
+public static class OverrefusalRescoring
+{
+    /// <param name="judgeClient">The LLM judge's client when <see cref="OverrefusalJudges.LlmModelSpec"/> is set.</param>
+    public static async Task<RescoringResult<OverrefusalMetrics>> RunAsync(OverrefusalScoringRequest request, IChatClient? judgeClient,
+        IRunProgress progress, CancellationToken stop)
+    {
+        request.Validate();
+        var prompts = XsTest.Load(request.DataPath, null, nameof(OverrefusalScoringRequest.DataPath), nameof(OverrefusalScoringRequest.DataPath));
+        var (responses, tornLines) = DefenseRun.ReadResponses(request.ResponsesPaths, SampleKeyFormat.XsTest, nameof(OverrefusalScoringRequest.ResponsesPaths));
+        var torn = tornLines.ToList();
+        OverrefusalScoring.CheckIds(responses, prompts);
+        var scoring = new JsonObject
+        {
+            ["benchmark"] = "overrefusal",
+            ["data"] = InputFiles.Describe([request.DataPath]),
+            ["responses"] = InputFiles.Describe(request.ResponsesPaths),
+            ["judges"] = request.Judges.Describe(request.LlmJudgePrompt),
+        };
+        using var directory = EvaluationDirectory.OpenForScoring(request.ResolvedOutDirectory, scoring, nameof(OverrefusalScoringRequest.OutDirectory));
+        var (judging, verdicts, judgeTorn) = await OverrefusalRun.JudgeAsync(responses, prompts, request.Judges, judgeClient, request.LlmJudgePrompt,
+            directory, request.Runner, progress, stop);
+        if (judgeTorn is not null) torn.Add(judgeTorn);
+        var metrics = OverrefusalScoring.Compute(responses, prompts, request.Judges, verdicts);
+        int records = responses.Sum(r => r.Records.Count);
+        directory.WriteMetrics(new Coverage(records, records).Wrap(metrics));
+        return new RescoringResult<OverrefusalMetrics>(directory.Path, metrics, records, judging, torn);
+    }
+}

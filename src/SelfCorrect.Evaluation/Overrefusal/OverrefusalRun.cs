@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using SelfCorrect.Evaluation.Runner;
+using SelfCorrect.Evaluation.Storage;
+
+namespace SelfCorrect.Evaluation.Overrefusal;
+
+/// <summary>
+/// Runs every defence on the XSTest prompts into one resumable run directory (the jailbreak run's machinery: one
+/// responses file per defence, keyed by the CSV's id), then classifies every answer as compliance or refusal.
+/// </summary>
+public static class OverrefusalRun
+{
+    /// <param name="judgeClient">The LLM judge's client when <see cref="OverrefusalJudges.LlmModelSpec"/> is set.</param>
+    public static async Task<DefenseRunResult<OverrefusalMetrics>> RunAsync(OverrefusalRunRequest request, IChatClient backend, IChatClient? judgeClient,
+        IRunProgress progress, CancellationToken stop)
+    {
+        var (prompts, defenses) = request.Prepare();
+        var settings = new JsonObject
+        {
+            ["benchmark"] = "overrefusal",
+            ["data"] = InputFiles.Describe([request.DataPath]),
+            ["limit"] = request.Limit,
+            ["prompts"] = prompts.Count,
+            ["model"] = request.Model.DeepClone(),
+            ["system_prompt"] = request.SystemPrompt,
+            ["presets_file"] = request.PresetsFile is null ? null : Path.GetFullPath(request.PresetsFile),
+            ["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)d.Describe())]),
+            ["judges"] = request.Judges.Describe(request.LlmJudgePrompt),
+            [RunSettings.RuntimeSection] = request.Runner.Describe(),
+        };
+        if (request.Judges.LlmModelSpec is not null && judgeClient is null) throw new ArgumentNullException(nameof(judgeClient), "the judges include an LLM judge");
+        using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
+            nameof(OverrefusalRunRequest.OutDirectory), nameof(OverrefusalRunRequest.Force));
+        var generation = await DefenseRun.GenerateAsync("overrefusal", defenses,
+            prompts.Select(p => new DefensePrompt(p.Id, new ResponseRecord { Id = p.Id }, p.Prompt)).ToList(),
+            SampleKeyFormat.XsTest, directory, backend, request.SystemPrompt, request.ChatOptions, request.Runner, progress, stop);
+        var torn = generation.TornLines.ToList();
+        var (judging, verdicts, judgeTorn) = await JudgeAsync(generation.Responses, prompts, request.Judges, judgeClient, request.LlmJudgePrompt,
+            directory, request.Runner, progress, stop);
+        if (judgeTorn is not null) torn.Add(judgeTorn);
+        var metrics = OverrefusalScoring.Compute(generation.Responses, prompts, request.Judges, verdicts);
+        int planned = defenses.Count * prompts.Count;
+        directory.WriteMetrics(new Coverage(planned, generation.Recorded).Wrap(metrics));
+        return new DefenseRunResult<OverrefusalMetrics>(directory.Path, planned, generation.AlreadyDone, generation.Recorded, generation.Outcome, judging,
+            metrics, torn);
+    }
+
+    /// <summary>
+    /// Runs the three-class LLM judge over every answer not yet in the directory's judgements.jsonl and returns all
+    /// verdicts; without an LLM judge, nothing runs and the verdicts are null.
+    /// </summary>
+    public static async Task<(RunOutcome? Outcome, IReadOnlyDictionary<string, RefusalClass?>? Verdicts, string? Torn)> JudgeAsync(
+        IReadOnlyList<DefenseResponses> responses, IReadOnlyList<XsTestPrompt> prompts, OverrefusalJudges judges, IChatClient? judgeClient,
+        string judgePrompt, EvaluationDirectory directory, RunnerOptions runner, IRunProgress progress, CancellationToken stop)
+    {
+        if (judges.LlmModelSpec is null || judgeClient is null) return (null, null, null);
+        var judge = new RefusalLlmJudge(judgeClient, judgePrompt);
+        var texts = OverrefusalScoring.Texts(responses, prompts).Select(text => new LlmJudging.Pending<RefusalJudgement>(text.Key, async cancellationToken =>
+        {
+            var (verdict, reply) = await judge.JudgeAsync(text.Prompt.Prompt, text.Answer.Text, cancellationToken);
+            return new RefusalJudgement { Defense = text.Defense, Id = text.Prompt.Id, Stage = text.Answer.Stage, Verdict = verdict?.Name(), Reply = reply };
+        })).ToList();
+        var (outcome, judgements, torn) = await LlmJudging.RunAsync(texts, RefusalJudgement.Parser, directory, runner, progress, stop);
+        return (outcome, judgements.ToDictionary(j => j.Key, j => RefusalClasses.Parse(j.Value.Verdict)), torn);
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
+using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Storage;
+
+namespace SelfCorrect.Evaluation.Runner;
+
+/// <summary>
+/// What the jailbreak and over-refusal runs share: every prompt is sent under every defence (the correction strategies
+/// of <see cref="CorrectionStrategies"/>, with the jailbreak protocol's check and re-ask) into one run directory, one
+/// resumable responses file per defence (<c>responses-NAME.jsonl</c>).
+/// </summary>
+public static class DefenseRun
+{
+    /// <summary>The request property that names the defences: the run requests of both benchmarks call it this.</summary>
+    public const string DefensesSetting = "Defenses";
+
+    public static string ResponsesFileName(string defense) => $"responses-{defense}.jsonl";
+
+    /// <summary>The defence name of a responses file: <c>responses-NAME.jsonl</c> gives NAME, any other file its stem.</summary>
+    public static string DefenseOf(string path)
+    {
+        string stem = Path.GetFileNameWithoutExtension(path);
+        return stem.StartsWith("responses-", StringComparison.Ordinal) && stem.Length > "responses-".Length ? stem["responses-".Length..] : stem;
+    }
+
+    /// <summary>The named defences (all of them when none is named); an unknown or repeated name is an error naming <see cref="DefensesSetting"/>.</summary>
+    public static IReadOnlyList<ICorrectionStrategy> CreateDefenses(IReadOnlyList<string> names, StrategySettings settings)
+    {
+        var chosen = names.Count == 0 ? CorrectionStrategies.PaperDefenses : names;
+        if (chosen.Distinct().Count() != chosen.Count) throw new InvalidSettingException(DefensesSetting, "a defence is given twice");
+        return chosen.Select(name => CorrectionStrategies.Create(name, settings with { Protocol = CorrectionProtocol.Jailbreak }, DefensesSetting)).ToList();
+    }
+
+    /// <summary>This attempt's generation and every defence's responses so far.</summary>
+    public sealed record Generation(RunOutcome Outcome, int AlreadyDone, IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines)
+    {
+        public int Recorded => Responses.Sum(r => r.Records.Count);
+    }
+
+    /// <summary>Sends every prompt not yet recorded under every defence, each sample's record appended as it completes.</summary>
+    /// <param name="what">What the progress display calls the samples.</param>
+    public static async Task<Generation> GenerateAsync(string what, IReadOnlyList<ICorrectionStrategy> defenses, IReadOnlyList<DefensePrompt> prompts,
+        SampleKeyFormat keys, EvaluationDirectory directory, IChatClient backend, string? systemPrompt, ChatOptions? chatOptions, RunnerOptions runner,
+        IRunProgress progress, CancellationToken stop)
+    {
+        var stores = defenses.ToDictionary(d => d.Name,
+            d => RecordStore<ResponseRecord>.Open(directory.PathOf(ResponsesFileName(d.Name)), ResponsesFile.Parser(keys)));
+        RunOutcome outcome;
+        int alreadyDone;
+        var torn = stores.Values.Select(s => s.DiscardedTornLine).OfType<string>().ToList();
+        try
+        {
+            alreadyDone = stores.Values.Sum(s => s.Count);
+            var pending = (from defense in defenses from prompt in prompts where !stores[defense.Name].Contains(prompt.Key) select (Defense: defense.Name, Prompt: prompt)).ToList();
+            using var limited = runner.RequestsPerMinute is int rpm ? new RateLimitedChatClient(backend, rpm) : null;
+            var clients = defenses.ToDictionary(d => d.Name, d => (limited ?? backend).AsBuilder().UseStrategy(d).Build());
+            outcome = await EvaluationRunner.RunAsync(what, pending, alreadyDone, s => $"{s.Defense}/{s.Prompt.Key}",
+                async (sample, cancellationToken) =>
+                {
+                    var record = await ResponseRecorder.AskAsync(clients[sample.Defense], sample.Prompt.KeyFields, systemPrompt, sample.Prompt.Prompt,
+                        chatOptions, cancellationToken);
+                    stores[sample.Defense].Append(sample.Prompt.Key, record.ToJsonLine());
+                },
+                runner, new FailureLogging(progress, directory), stop);
+        }
+        finally
+        {
+            foreach (var store in stores.Values) store.Dispose();
+        }
+        var responses = defenses.Select(d => new DefenseResponses(d.Name, ResponsesFile.ReadAll(directory.PathOf(ResponsesFileName(d.Name)), keys))).ToList();
+        return new Generation(outcome, alreadyDone, responses, torn);
+    }
+
+    /// <summary>
+    /// Saved responses to rescore: one file per defence, named by <see cref="DefenseOf"/>. A torn last line is left out
+    /// (and returned); rescoring never modifies its input.
+    /// </summary>
+    /// <param name="setting">The request property that names the files, for errors.</param>
+    public static (IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines) ReadResponses(IReadOnlyList<string> paths,
+        SampleKeyFormat keys, string setting)
+    {
+        if (paths.Count == 0) throw new InvalidSettingException(setting, "no file given");
+        var responses = new List<DefenseResponses>();
+        var torn = new List<string>();
+        foreach (string path in paths)
+        {
+            if (!File.Exists(path)) throw new InvalidSettingException(setting, $"file '{path}' not found");
+            var contents = JsonLinesFile.Read(path, ResponsesFile.Parser(keys));
+            if (contents.Lines.Count == 0) throw new InvalidDataException($"{path}:1: no records to score");
+            string defense = DefenseOf(path);
+            if (responses.Any(r => r.Defense == defense)) throw new InvalidSettingException(setting, $"two files for the defence '{defense}'");
+            responses.Add(new DefenseResponses(defense, contents.Lines));
+            if (contents.TornTail is not null) torn.Add(contents.TornTail);
+        }
+        return (responses, torn);
+    }
+}
