@@ -139,8 +139,9 @@ public sealed class ConventionsTests
         Assert.Equal(("cac", "reply 2"), (json["strategy"]!.GetValue<string>(), json["answer"]!.GetValue<string>()));
         Assert.Equal(["input", "cached_input", "output", "total"], json["usage"]!.AsObject().Select(property => property.Key));
         var critique = json["stages"]![1]!.AsObject();
-        Assert.Equal(["kind", "round", "text", "usage", "latency_ms", "verdict", "messages"], critique.Select(property => property.Key));
+        Assert.Equal(["kind", "round", "text", "usage", "latency_ms", "verdict", "finish_reason", "messages"], critique.Select(property => property.Key));
         Assert.Equal(("critique", 1, "problem"), (critique["kind"]!.GetValue<string>(), critique["round"]!.GetValue<int>(), critique["verdict"]!.GetValue<string>()));
+        Assert.Equal("stop", critique["finish_reason"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["role"] = "user", ["text"] = PromptPresets.Default.JailbreakCheckPrompt }, critique["messages"]!.AsArray()[^1]));
         Assert.Equal(20, critique["usage"]!["input"]!.GetValue<long>());
 

@@ -150,16 +150,16 @@ public sealed class StrategyAndJailbreakRunTests
             Example(), PromptPresets.Default, null, null, CancellationToken.None);
         Assert.Equal([("reasoning", "length"), ("initial", "stop")], cot.Stages!.Select(s => (s.Stage, s.FinishReason)));
 
-        // Checking-as-Context: its trace keeps no finish reason per stage, so only the last answer (the response's own) has one.
+        // Checking-as-Context: its trace keeps each stage's finish reason.
         var checking = new ScriptedClient(true, " (a).", "Biased.", " (c).") { FinishReasons = [length, stop, stop] };
         var cac = await BbqRun.EvaluateAsync(checking.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cac", 1, PromptPresets.Default, null)).Build(),
             Example(), PromptPresets.Default, null, null, CancellationToken.None);
-        Assert.Equal([("initial", null), ("critique", null), ("final", "stop")], cac.Stages!.Select(s => (s.Stage, s.FinishReason)));
-        Assert.Equal([("initial", null), ("final_1", "stop")], cac.Answers().Select(a => (a.Stage, a.FinishReason)));
+        Assert.Equal([("initial", "length"), ("critique", "stop"), ("final", "stop")], cac.Stages!.Select(s => (s.Stage, s.FinishReason)));
+        Assert.Equal([("initial", "length"), ("final_1", "stop")], cac.Answers().Select(a => (a.Stage, a.FinishReason)));
 
         var line = cac.ToJsonLine();
-        Assert.Contains("\"finish_reason\":\"stop\"", line);
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(line, "finish_reason"));
+        Assert.Contains("\"finish_reason\":\"length\"", line);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(line, "finish_reason").Count);
     }
 
     private sealed class SilentProgress : IRunProgress
