@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SelfCorrect.Correction;
 
@@ -18,62 +17,27 @@ namespace SelfCorrect.Correction;
 /// critiques, each with its <see cref="SelfCorrectionStage.Candidate"/> and <see cref="SelfCorrectionStage.Score"/>.
 /// Spans, log events and failures are those of <see cref="SelfCorrectingChatClient"/>.
 /// </remarks>
-public sealed class InContextRankingChatClient : DelegatingChatClient
+public sealed class InContextRankingChatClient : StagedCorrectionChatClient<InContextRankingOptions>
 {
     /// <summary>The strategy's name in traces, spans and registries.</summary>
     public const string StrategyName = "rank";
 
-    private readonly ILogger _logger;
-    private InContextRankingOptions _options = new();
-
-    /// <summary>In-context ranking over <paramref name="innerClient"/> with the default <see cref="Options"/>.</summary>
+    /// <summary>In-context ranking over <paramref name="innerClient"/> with the default <see cref="StagedCorrectionChatClient{TOptions}.Options"/>.</summary>
     /// <param name="innerClient">The model, or the next middleware.</param>
     /// <param name="loggerFactory">Where the log events go (none when null).</param>
-    public InContextRankingChatClient(IChatClient innerClient, ILoggerFactory? loggerFactory = null) : base(innerClient)
+    public InContextRankingChatClient(IChatClient innerClient, ILoggerFactory? loggerFactory = null) : base(innerClient, loggerFactory)
     {
-        _logger = (ILogger?)loggerFactory?.CreateLogger<InContextRankingChatClient>() ?? NullLogger.Instance;
-    }
-
-    /// <summary>Candidates, prompts and per-stage options; setting it validates it (<see cref="InContextRankingOptions.Validate"/>).</summary>
-    public InContextRankingOptions Options
-    {
-        get => _options;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            value.Validate();
-            _options = value;
-        }
-    }
-
-    /// <summary>Whether log events include the text of every stage (at Trace level). Off by default.</summary>
-    public bool EnableSensitiveData { get; set; }
-
-    /// <inheritdoc />
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        CancellationToken cancellationToken = default)
-    {
-        var settings = _options;
-        using var run = Start(settings, messages, options);
-        return await run.GetResponseAsync(cancel => RunUntilLastAnswerAsync(run, settings, cancel), cancellationToken);
     }
 
     /// <inheritdoc />
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var settings = _options;
-        using var run = Start(settings, messages, options);
-        await foreach (var update in run.GetStreamingResponseAsync(cancel => RunUntilLastAnswerAsync(run, settings, cancel), cancellationToken))
-            yield return update;
-    }
+    protected override void Validate(InContextRankingOptions options) => options.Validate();
 
-    private CorrectionRun Start(InContextRankingOptions settings, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
-        new(StrategyName, InnerClient, messages, options, settings.AssistantPrefill, settings.StageCompleted, _logger, EnableSensitiveData,
+    private protected override CorrectionRun Start(InContextRankingOptions settings, IEnumerable<ChatMessage> messages, ChatOptions? options, ILogger logger, bool enableSensitiveData) =>
+        new(StrategyName, InnerClient, messages, options, settings.AssistantPrefill, settings.StageCompleted, logger, enableSensitiveData,
             (CorrectionDiagnostics.CandidateTag, settings.Candidates));
 
     /// <summary>Every candidate with its score, then the final request with all of them in context.</summary>
-    private static async Task<StageRequest?> RunUntilLastAnswerAsync(CorrectionRun run, InContextRankingOptions settings, CancellationToken cancellationToken)
+    private protected override async Task<StageRequest?> RunUntilLastAnswerAsync(CorrectionRun run, InContextRankingOptions settings, CancellationToken cancellationToken)
     {
         string question = run.LastUserText ?? throw new ArgumentException("in-context ranking needs a user message to re-ask", "messages");
         long firstSeed = settings.CandidateOptions?.Seed ?? run.CallerOptions?.Seed ?? 0;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SelfCorrect.Correction;
 
@@ -13,69 +12,31 @@ namespace SelfCorrect.Correction;
 /// </summary>
 /// <remarks>
 /// Each run is a span with a child span per stage (<see cref="CorrectionDiagnostics"/>), and each stage a log event
-/// without prompt or answer text unless <see cref="EnableSensitiveData"/> is set. A failing inner call propagates its
+/// without prompt or answer text unless <see cref="StagedCorrectionChatClient{TOptions}.EnableSensitiveData"/> is set. A failing inner call propagates its
 /// own exception, with the stage and round in <see cref="Exception.Data"/>.
-/// A client is safe for concurrent requests: each reads <see cref="Options"/> once, when it starts.
+/// A client is safe for concurrent requests: each reads <see cref="StagedCorrectionChatClient{TOptions}.Options"/> once, when it starts.
 /// </remarks>
-public sealed class SelfCorrectingChatClient : DelegatingChatClient
+public sealed class SelfCorrectingChatClient : StagedCorrectionChatClient<SelfCorrectionOptions>
 {
     /// <summary>The strategy's name in traces, spans and registries.</summary>
     public const string StrategyName = "cac";
 
-    private readonly ILogger _logger;
-    private SelfCorrectionOptions _options = new();
-
-    /// <summary>Checking-as-Context over <paramref name="innerClient"/> with the default <see cref="Options"/>.</summary>
+    /// <summary>Checking-as-Context over <paramref name="innerClient"/> with the default <see cref="StagedCorrectionChatClient{TOptions}.Options"/>.</summary>
     /// <param name="innerClient">The model, or the next middleware.</param>
     /// <param name="loggerFactory">Where the log events go (none when null).</param>
-    public SelfCorrectingChatClient(IChatClient innerClient, ILoggerFactory? loggerFactory = null) : base(innerClient)
+    public SelfCorrectingChatClient(IChatClient innerClient, ILoggerFactory? loggerFactory = null) : base(innerClient, loggerFactory)
     {
-        _logger = (ILogger?)loggerFactory?.CreateLogger<SelfCorrectingChatClient>() ?? NullLogger.Instance;
-    }
-
-    /// <summary>
-    /// Rounds, prompts and per-stage options. Setting it validates it (<see cref="SelfCorrectionOptions.Validate"/>);
-    /// change a setting with <c>client.Options = client.Options with { Rounds = 2 }</c>.
-    /// </summary>
-    public SelfCorrectionOptions Options
-    {
-        get => _options;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            value.Validate();
-            _options = value;
-        }
-    }
-
-    /// <summary>Whether log events include the text of every stage (at Trace level). Off by default: prompts and answers may be sensitive.</summary>
-    public bool EnableSensitiveData { get; set; }
-
-    /// <inheritdoc />
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        CancellationToken cancellationToken = default)
-    {
-        var settings = _options;
-        using var run = Start(settings, messages, options);
-        return await run.GetResponseAsync(cancel => RunUntilLastAnswerAsync(run, settings, cancel), cancellationToken);
     }
 
     /// <inheritdoc />
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var settings = _options;
-        using var run = Start(settings, messages, options);
-        await foreach (var update in run.GetStreamingResponseAsync(cancel => RunUntilLastAnswerAsync(run, settings, cancel), cancellationToken))
-            yield return update;
-    }
+    protected override void Validate(SelfCorrectionOptions options) => options.Validate();
 
-    private CorrectionRun Start(SelfCorrectionOptions settings, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
-        new(StrategyName, InnerClient, messages, options, settings.AssistantPrefill, settings.StageCompleted, _logger, EnableSensitiveData,
+    private protected override CorrectionRun Start(SelfCorrectionOptions settings, IEnumerable<ChatMessage> messages, ChatOptions? options, ILogger logger, bool enableSensitiveData) =>
+        new(StrategyName, InnerClient, messages, options, settings.AssistantPrefill, settings.StageCompleted, logger, enableSensitiveData,
             (CorrectionDiagnostics.RoundTag, settings.Rounds));
 
     /// <summary>The initial answer and every round's critique and re-ask but the last answer; null when a critique ended the run.</summary>
-    private static async Task<StageRequest?> RunUntilLastAnswerAsync(CorrectionRun run, SelfCorrectionOptions settings, CancellationToken cancellationToken)
+    private protected override async Task<StageRequest?> RunUntilLastAnswerAsync(CorrectionRun run, SelfCorrectionOptions settings, CancellationToken cancellationToken)
     {
         if (settings.Rounds > 0 && run.LastUserText is null)
             throw new ArgumentException("Checking-as-Context needs a user message to re-ask", "messages");

@@ -12,7 +12,7 @@ public static class SelfCorrectionChatClientBuilderExtensions
     /// </summary>
     /// <param name="builder">The pipeline.</param>
     /// <param name="loggerFactory">Where the log events go; when null, the <see cref="ILoggerFactory"/> of the pipeline's service provider, if one is registered.</param>
-    /// <param name="configure">Sets the client's <see cref="SelfCorrectingChatClient.Options"/> and other properties.</param>
+    /// <param name="configure">Sets the client's <see cref="StagedCorrectionChatClient{TOptions}.Options"/> and other properties.</param>
     /// <returns>The same builder.</returns>
     public static ChatClientBuilder UseSelfCorrection(this ChatClientBuilder builder, ILoggerFactory? loggerFactory = null,
         Action<SelfCorrectingChatClient>? configure = null)
