@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 
