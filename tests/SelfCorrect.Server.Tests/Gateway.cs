@@ -57,6 +57,24 @@ public sealed class Gateway : IAsyncDisposable
         return body;
     }
 
+    /// <summary>A streamed chat request, with or without the usage chunk.</summary>
+    public static HttpRequestMessage StreamRequest(string question, bool includeUsage)
+    {
+        var body = Body(question, new JsonObject
+        {
+            ["stream"] = true,
+            ["stream_options"] = new JsonObject { ["include_usage"] = includeUsage },
+        });
+        return new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails after 10 s.</summary>
+    public static async Task Eventually(Func<bool> condition)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(20))
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "condition not met within 10 s");
+    }
+
     public async Task<(int Status, JsonObject Json, HttpResponseMessage Response)> PostAsync(JsonObject body, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
