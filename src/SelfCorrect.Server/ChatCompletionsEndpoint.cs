@@ -186,8 +186,8 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
     }
 
     /// <summary>
-    /// What the client is told: request errors as they are; upstream failures as 502, or 504 when the upstream did not
-    /// answer in time; anything else as a 500 without details. Messages never carry the upstream's key.
+    /// What the client is told: request errors as they are, a conversation the strategy refuses as 400; upstream failures
+    /// as 502, or 504 when the upstream did not answer in time; anything else as a 500 without details. Messages never carry the upstream's key.
     /// </summary>
     private ApiException? ToApiException(Exception e, ServedModel? model)
     {
@@ -197,6 +197,9 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
                 return api;
             case StreamFailedException streamed:
                 return streamed.Error;
+            case ArgumentException rejected:
+                // The strategy refused the conversation (e.g. Checking-as-Context without a user message to re-ask).
+                return ApiException.InvalidRequest(rejected.Message, rejected.ParamName);
             case ChatBackendException backend:
                 string message = model?.Redact(backend.Message) ?? catalog.Models.Aggregate(backend.Message, (m, served) => served.Redact(m));
                 bool timeout = backend.Detail.StartsWith("no response within", StringComparison.Ordinal)

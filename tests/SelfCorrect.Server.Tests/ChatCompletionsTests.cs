@@ -78,6 +78,8 @@ public sealed class ChatCompletionsTests
     [InlineData("{\"self_correction\": {\"rounds\": -1}}", "self_correction.rounds", "invalid_value")]
     [InlineData("{\"model\": \"gpt-nope\"}", "model", "model_not_found")]
     [InlineData("{\"n\": 2}", "n", null)]
+    [InlineData("{\"messages\": [{\"role\": \"system\", \"content\": \"no question\"}]}", "messages", null)]
+    [InlineData("{\"messages\": [{\"role\": \"tool\", \"content\": \"x\"}]}", "messages[0].role", null)]
     public async Task BadRequest_Is400WithOpenAIErrorBody_AndNoUpstreamCall(string extra, string param, string? code)
     {
         await using var upstream = await StartAsync();
