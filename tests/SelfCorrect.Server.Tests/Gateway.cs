@@ -24,7 +24,7 @@ public sealed class Gateway : IAsyncDisposable
 
     public Uri BaseUri => Server.BaseUri;
 
-    /// <summary>Serves <c>openai:m</c> at <paramref name="upstream"/> as <c>selfcorrect</c> (cac, 1 round), no retries, 2 s per attempt.</summary>
+    /// <summary>Serves <c>openai:m</c> at <paramref name="upstream"/> as <c>selfcorrect</c> (cac, 1 round), no retries, 30 s per attempt.</summary>
     public static async Task<Gateway> StartAsync(LoopbackChatServer upstream, Func<ServerOptions, ServerOptions>? configure = null)
     {
         Environment.SetEnvironmentVariable(UpstreamKeyVariable, UpstreamKey);
@@ -37,12 +37,13 @@ public sealed class Gateway : IAsyncDisposable
                 Endpoint = upstream.BaseUri,
                 ApiKeyEnvironmentVariable = UpstreamKeyVariable,
                 MaxRetries = 0,
-                RequestTimeout = TimeSpan.FromSeconds(2),
+                // Generous: CI runs test projects side by side on two cores; tests of timeouts set their own.
+                RequestTimeout = TimeSpan.FromSeconds(30),
             },
             LoggerProvider = new CapturingLoggerProvider(),
         };
         var server = await SelfCorrectServer.StartAsync(configure is null ? options : configure(options));
-        return new Gateway(server, new HttpClient { BaseAddress = server.RootUri, Timeout = TimeSpan.FromSeconds(30) });
+        return new Gateway(server, new HttpClient { BaseAddress = server.RootUri, Timeout = TimeSpan.FromSeconds(60) });
     }
 
     /// <summary>A chat request body asking <paramref name="question"/>, with extra fields laid over it.</summary>
@@ -68,11 +69,11 @@ public sealed class Gateway : IAsyncDisposable
         return new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds; fails after 10 s.</summary>
+    /// <summary>Waits until <paramref name="condition"/> holds; fails after 20 s.</summary>
     public static async Task Eventually(Func<bool> condition)
     {
         for (var clock = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(20))
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "condition not met within 10 s");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "condition not met within 20 s");
     }
 
     public async Task<(int Status, JsonObject Json, HttpResponseMessage Response)> PostAsync(JsonObject body, params (string Name, string Value)[] headers)
