@@ -28,7 +28,8 @@ var direct = new Uri(upstream.BaseUri + "/chat/completions");
 var through = new Uri(gateway.BaseUri + "/chat/completions");
 
 Console.WriteLine($"upstream: loopback, fixed delay {delayMs} ms; gateway: strategy none (one upstream call per request), trace summary; {Environment.ProcessorCount} cores, shared machine");
-Console.WriteLine("concurrency  requests  direct p50/p99 ms  gateway p50/p99 ms  added p50/p99 ms  throughput gateway/direct");
+// CPU per request (this process: client, gateway and upstream together) tells a CPU-bound gateway from a slow one.
+Console.WriteLine("concurrency  requests  direct p50/p99 ms  gateway p50/p99 ms  added p50/p99 ms  throughput gateway/direct  CPU ms/request direct, gateway");
 foreach (int concurrency in new[] { 1, 64, 256 })
 {
     int perClient = Math.Max(4, 400 / concurrency);
@@ -42,13 +43,14 @@ foreach (int concurrency in new[] { 1, 64, 256 })
     var directRun = a1.Merge(a2);
     var gatewayRun = b1.Merge(b2);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{concurrency,11}  {directRun.Latencies.Count,8}  {directRun.P(50),7:0.00} / {directRun.P(99),6:0.00}  {gatewayRun.P(50),8:0.00} / {gatewayRun.P(99),6:0.00}  {gatewayRun.P(50) - directRun.P(50),7:0.00} / {gatewayRun.P(99) - directRun.P(99),6:0.00}  {gatewayRun.Throughput / directRun.Throughput,10:0.000}"));
+        $"{concurrency,11}  {directRun.Latencies.Count,8}  {directRun.P(50),7:0.00} / {directRun.P(99),6:0.00}  {gatewayRun.P(50),8:0.00} / {gatewayRun.P(99),6:0.00}  {gatewayRun.P(50) - directRun.P(50),7:0.00} / {gatewayRun.P(99) - directRun.P(99),6:0.00}  {gatewayRun.Throughput / directRun.Throughput,10:0.000}  {directRun.CpuPerRequest,8:0.000}, {gatewayRun.CpuPerRequest,6:0.000}"));
 }
 
 async Task<Run> MeasureAsync(Uri url, int concurrency, int perClient)
 {
     var latencies = new List<double>[concurrency];
     var clock = Stopwatch.StartNew();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async client =>
     {
         var mine = latencies[client] = new List<double>(perClient);
@@ -62,12 +64,14 @@ async Task<Run> MeasureAsync(Uri url, int concurrency, int perClient)
             mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
     }));
-    return new Run([.. latencies.SelectMany(l => l)], clock.Elapsed);
+    return new Run([.. latencies.SelectMany(l => l)], clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
 }
 
 /// <summary>Latencies of one measured batch, and the time it took.</summary>
-internal sealed record Run(List<double> Latencies, TimeSpan Elapsed)
+internal sealed record Run(List<double> Latencies, TimeSpan Elapsed, TimeSpan Cpu)
 {
+    public double CpuPerRequest => Cpu.TotalMilliseconds / Latencies.Count;
+
     public double Throughput => Latencies.Count / Elapsed.TotalSeconds;
 
     public double P(double percentile)
@@ -76,5 +80,5 @@ internal sealed record Run(List<double> Latencies, TimeSpan Elapsed)
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100 * sorted.Count) - 1)];
     }
 
-    public Run Merge(Run other) => new([.. Latencies, .. other.Latencies], Elapsed + other.Elapsed);
+    public Run Merge(Run other) => new([.. Latencies, .. other.Latencies], Elapsed + other.Elapsed, Cpu + other.Cpu);
 }
