@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using SelfCorrect.Cli.Commands;
-using SelfCorrect.Common;
 
 namespace SelfCorrect.Cli;
 
@@ -56,9 +55,9 @@ public static class CliApp
         {
             return await parse.InvokeAsync(configuration, interrupt.Token);
         }
-        catch (InvalidSettingException e)
+        catch (ArgumentException e) when (SettingOptions.Describe(parse.CommandResult.Command, e) is { } setting)
         {
-            configuration.Error.WriteLine($"error: {SettingOptions.Describe(parse.CommandResult.Command, e)}");
+            configuration.Error.WriteLine($"error: {setting}");
             return UsageErrorExitCode;
         }
         catch (Exception e) when (IsUsageError(e))

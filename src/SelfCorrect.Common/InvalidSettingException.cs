@@ -9,16 +9,31 @@ namespace SelfCorrect.Common;
 /// </summary>
 public sealed partial class InvalidSettingException(string setting, string problem) : ArgumentException(problem, setting)
 {
+    /// <summary>The name of the property the caller set (e.g. <c>Rounds</c>).</summary>
     public string Setting { get; } = setting;
 
     /// <summary>What is wrong, with other settings written as <c>{Name}</c>.</summary>
     public string Problem { get; } = problem;
 
+    /// <summary>One line: the setting, then the problem, settings named by their property names.</summary>
     public override string Message => Describe(name => name);
 
     /// <summary>One line: the setting, then the problem, each setting named by <paramref name="nameOf"/>.</summary>
     public string Describe(Func<string, string> nameOf) =>
         $"{nameOf(Setting)}: {SettingReference().Replace(Problem, match => nameOf(match.Groups[1].Value))}";
+
+    /// <summary>
+    /// <paramref name="error"/> as a setting error: itself when it is one; otherwise the setting is its
+    /// <see cref="ArgumentException.ParamName"/> and the problem its message without the " (Parameter 'name')" suffix.
+    /// Null when it names no setting.
+    /// </summary>
+    public static InvalidSettingException? From(ArgumentException error)
+    {
+        if (error is InvalidSettingException setting) return setting;
+        if (error.ParamName is not { } name) return null;
+        string message = error.Message, suffix = $" (Parameter '{name}')";
+        return new InvalidSettingException(name, message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message);
+    }
 
     [GeneratedRegex(@"\{([A-Za-z][A-Za-z0-9]*)\}")]
     private static partial Regex SettingReference();

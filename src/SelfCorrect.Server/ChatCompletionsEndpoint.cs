@@ -92,7 +92,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
         {
             return CorrectionStrategies.Create(name, model.Settings with { Rounds = rounds ?? model.Settings.Rounds });
         }
-        catch (InvalidSettingException e)
+        catch (ArgumentException argument) when (InvalidSettingException.From(argument) is { } e)
         {
             string param = "self_correction." + StrictYaml.KeyOf(e.Setting);
             throw ApiException.InvalidRequest(e.Describe(setting => "self_correction." + StrictYaml.KeyOf(setting)), param,

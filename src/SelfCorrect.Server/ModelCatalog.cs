@@ -59,7 +59,9 @@ public sealed class ModelCatalog : IDisposable
                 };
                 var settings = new StrategySettings
                 {
-                    Presets = alias.Presets is { } presets ? PromptPresets.Load(Path.Combine(directory, presets)) : PromptPresets.Default,
+                    Presets = alias.Presets is not { } presets ? PromptPresets.Default
+                        : options.PresetsLoader is { } load ? load(Path.Combine(directory, presets))
+                        : throw new InvalidSettingException(nameof(ModelAliasSettings.Presets), "needs a presets loader (ServerOptions.PresetsLoader)"),
                     Rounds = alias.Rounds,
                     Protocol = alias.Protocol,
                     CheckPrompt = alias.CheckPrompt,
@@ -68,7 +70,7 @@ public sealed class ModelCatalog : IDisposable
                 CorrectionStrategies.Create(alias.Strategy, settings);
                 Add(alias.Name, ModelSpec.Parse(alias.Model), backend, alias.Strategy, settings);
             }
-            catch (InvalidSettingException e)
+            catch (ArgumentException argument) when (InvalidSettingException.From(argument) is { } e)
             {
                 throw new InvalidDataException($"{where}: {e.Describe(setting => setting == nameof(ModelSpec) ? "model" : StrictYaml.KeyOf(setting))}", e);
             }

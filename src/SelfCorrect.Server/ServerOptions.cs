@@ -33,6 +33,9 @@ public sealed record ServerOptions
     /// <summary>YAML file of model aliases (<see cref="ServerConfig"/>).</summary>
     public string? ConfigFile { get; init; }
 
+    /// <summary>Reads an alias's <c>presets</c> file; the program that hosts the server owns the presets-file format.</summary>
+    public Func<string, PromptPresets>? PresetsLoader { get; init; }
+
     public TraceDetail Trace { get; init; } = TraceDetail.Summary;
 
     /// <summary>SHA-256 hashes (lower-case hex) of the accepted client keys; empty: no key is asked for.</summary>

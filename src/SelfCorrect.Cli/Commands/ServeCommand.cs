@@ -67,12 +67,13 @@ public static class ServeCommand
                 Strategy = parse.GetValue(strategy)!,
                 StrategySettings = new StrategySettings
                 {
-                    Presets = parse.GetValue(presets) is { } file ? PromptPresets.Load(file) : PromptPresets.Default,
+                    Presets = parse.GetValue(presets) is { } file ? PromptPresetsFile.Load(file) : PromptPresets.Default,
                     Rounds = parse.GetValue(rounds),
                     Protocol = parse.GetValue(protocol) == "bbq" ? CorrectionProtocol.Bbq : CorrectionProtocol.Jailbreak,
                     CheckPrompt = parse.GetValue(checkPrompt),
                 },
                 ConfigFile = parse.GetValue(config),
+                PresetsLoader = PromptPresetsFile.Load,
                 Trace = Enum.Parse<TraceDetail>(parse.GetValue(trace)!, ignoreCase: true),
                 ClientKeyHashes = ClientKeys.Load(parse.GetValue(keysFile), parse.GetValue(keysEnv)),
                 LogPrompts = parse.GetValue(logPrompts),
