@@ -18,7 +18,7 @@ public static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to bind (default loopback; 0.0.0.0 exposes the server to the network).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 };
         var name = new Option<string>("--model-name") { Description = "The name clients send as model for --model.", DefaultValueFactory = _ => "selfcorrect" };
-        var strategy = new Option<string>("--strategy") { Description = "Default strategy: none, reminder, icd, backup, cac.", DefaultValueFactory = _ => "cac" };
+        var strategy = new Option<string>("--strategy") { Description = $"Default strategy: {string.Join(", ", CorrectionStrategies.Names)}.", DefaultValueFactory = _ => "cac" };
         var rounds = new Option<int>("--rounds") { Description = "cac: default check + re-ask rounds.", DefaultValueFactory = _ => 1 };
         var protocol = new Option<string>("--protocol") { Description = "cac: jailbreak or bbq presets.", DefaultValueFactory = _ => "jailbreak" };
         protocol.AcceptOnlyFromAmong("jailbreak", "bbq");
