@@ -30,14 +30,7 @@ public static class SettingOptions
     public static string? Describe(Command command, ArgumentException error)
     {
         var map = Maps.TryGetValue(command, out var found) ? found : [];
-        var setting = error as InvalidSettingException ?? (error.ParamName is { } name ? new InvalidSettingException(name, ProblemOf(error)) : null);
+        var setting = InvalidSettingException.From(error);
         return setting?.Describe(name => map.TryGetValue(name, out string? option) ? option : name);
-    }
-
-    /// <summary>The message without the " (Parameter 'name')" that <see cref="ArgumentException.Message"/> appends.</summary>
-    private static string ProblemOf(ArgumentException error)
-    {
-        string message = error.Message, suffix = $" (Parameter '{error.ParamName}')";
-        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 }

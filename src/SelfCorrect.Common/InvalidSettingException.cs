@@ -22,6 +22,19 @@ public sealed partial class InvalidSettingException(string setting, string probl
     public string Describe(Func<string, string> nameOf) =>
         $"{nameOf(Setting)}: {SettingReference().Replace(Problem, match => nameOf(match.Groups[1].Value))}";
 
+    /// <summary>
+    /// <paramref name="error"/> as a setting error: itself when it is one; otherwise the setting is its
+    /// <see cref="ArgumentException.ParamName"/> and the problem its message without the " (Parameter 'name')" suffix.
+    /// Null when it names no setting.
+    /// </summary>
+    public static InvalidSettingException? From(ArgumentException error)
+    {
+        if (error is InvalidSettingException setting) return setting;
+        if (error.ParamName is not { } name) return null;
+        string message = error.Message, suffix = $" (Parameter '{name}')";
+        return new InvalidSettingException(name, message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message);
+    }
+
     [GeneratedRegex(@"\{([A-Za-z][A-Za-z0-9]*)\}")]
     private static partial Regex SettingReference();
 }

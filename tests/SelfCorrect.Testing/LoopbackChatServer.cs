@@ -64,6 +64,9 @@ public sealed class LoopbackChatServer : IAsyncDisposable
 
     public int MaxInFlight => Volatile.Read(ref maxInFlight);
 
+    /// <summary>Requests being answered now (a hang counts until its client gives up).</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
     /// <summary>A scripted server: each request takes the next reply of <see cref="Script"/>; beyond it, "ok".</summary>
     public static Task<LoopbackChatServer> StartAsync() => StartCoreAsync(TimeSpan.Zero, responder: null);
 
