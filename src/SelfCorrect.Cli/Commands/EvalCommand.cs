@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
@@ -31,19 +32,39 @@ public static class EvalCommand
         public Option<int> Concurrency { get; } = new("--concurrency") { Description = "Samples in flight at once.", DefaultValueFactory = _ => 4 };
         public Option<int?> Rpm { get; } = new("--rpm") { Description = "At most this many model requests per minute (default: no limit)." };
         public Option<int> MaxFailures { get; } = new("--max-failures") { Description = "Failed samples after which no new sample starts.", DefaultValueFactory = _ => 10 };
+        public Option<int> SyncEvery { get; } = new("--sync-every")
+        {
+            Description = "Sync the record files to disk after at most this many records (and on every stop).",
+            DefaultValueFactory = _ => new RunnerOptions().SyncEveryRecords,
+        };
+        public Option<double> SyncSeconds { get; } = new("--sync-seconds")
+        {
+            Description = "Sync the record files to disk at least this often, in seconds, while records are written.",
+            DefaultValueFactory = _ => new RunnerOptions().SyncSeconds,
+        };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Concurrency);
             command.Options.Add(Rpm);
             command.Options.Add(MaxFailures);
+            command.Options.Add(SyncEvery);
+            command.Options.Add(SyncSeconds);
             command.MapSetting(nameof(RunnerOptions.Concurrency), Concurrency)
                 .MapSetting(nameof(RunnerOptions.RequestsPerMinute), Rpm)
-                .MapSetting(nameof(RunnerOptions.MaxFailures), MaxFailures);
+                .MapSetting(nameof(RunnerOptions.MaxFailures), MaxFailures)
+                .MapSetting(nameof(RunnerOptions.SyncEveryRecords), SyncEvery)
+                .MapSetting(nameof(RunnerOptions.SyncSeconds), SyncSeconds);
         }
 
-        public RunnerOptions Read(ParseResult parse) =>
-            new() { Concurrency = parse.GetValue(Concurrency), RequestsPerMinute = parse.GetValue(Rpm), MaxFailures = parse.GetValue(MaxFailures) };
+        public RunnerOptions Read(ParseResult parse) => new()
+        {
+            Concurrency = parse.GetValue(Concurrency),
+            RequestsPerMinute = parse.GetValue(Rpm),
+            MaxFailures = parse.GetValue(MaxFailures),
+            SyncEveryRecords = parse.GetValue(SyncEvery),
+            SyncSeconds = parse.GetValue(SyncSeconds),
+        };
     }
 
     private static Command Bbq()
@@ -230,6 +251,9 @@ public static class EvalCommand
         var command = new Command("score", "Rescore saved jailbreak outputs with any judges (only an llm: judge calls a model).") { data, responses, apiKeyEnv, output };
         judges.AddTo(command);
         runner.AddTo(command);
+        // This command has no --endpoint or model options: the judge's backend settings are these two.
+        command.MapSetting(nameof(BackendOptions.Endpoint), judges.Endpoint)
+            .MapSetting(nameof(BackendOptions.ApiKeyEnvironmentVariable), apiKeyEnv);
         command.MapSetting(nameof(JailbreakScoringRequest.DataPath), data)
             .MapSetting(nameof(JailbreakScoringRequest.ResponsesPaths), responses)
             .MapSetting(nameof(JailbreakScoringRequest.OutDirectory), output);
@@ -279,6 +303,7 @@ public static class EvalCommand
         public IChatClient? CreateClient(ParseResult parse, JudgeSet judges, BackendOptions modelOptions)
         {
             if (judges.LlmModelSpec is null) return null;
+            Redaction.AddSecret(Environment.GetEnvironmentVariable(modelOptions.ApiKeyEnvironmentVariable));
             string? endpoint = parse.GetValue(Endpoint);
             Uri? uri = endpoint is null ? modelOptions.Endpoint
                 : Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed

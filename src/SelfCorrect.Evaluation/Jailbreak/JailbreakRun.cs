@@ -69,7 +69,7 @@ public static class JailbreakRun
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
             nameof(JailbreakRunRequest.OutDirectory), nameof(JailbreakRunRequest.Force));
         var stores = defenses.ToDictionary(d => d.Name,
-            d => RecordStore<ResponseRecord>.Open(directory.PathOf(ResponsesFileName(d.Name)), ResponsesFile.Parser(SampleKeyFormat.Jailbreak)));
+            d => RecordStore<ResponseRecord>.Open(directory.PathOf(ResponsesFileName(d.Name)), ResponsesFile.Parser(SampleKeyFormat.Jailbreak), request.Runner.RecordSync));
         RunOutcome generation;
         int alreadyDone;
         var torn = stores.Values.Select(s => s.DiscardedTornLine).OfType<string>().ToList();
@@ -121,7 +121,7 @@ public static class JailbreakRun
         string path = directory.PathOf(JudgementsFileName);
         RunOutcome outcome;
         string? torn;
-        using (var store = RecordStore<Judgement>.Open(path, Judgement.Parser))
+        using (var store = RecordStore<Judgement>.Open(path, Judgement.Parser, runner.RecordSync))
         {
             torn = store.DiscardedTornLine;
             var texts = JailbreakScoring.Texts(responses).ToList();
