@@ -271,6 +271,30 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
         Assert.Equal(4, ResponsesFile.ReadAll(Path.Combine(output, BbqRun.ResponsesFileName), SampleKeyFormat.Bbq).Count);
     }
 
+    /// <summary>Credentials in the endpoint and the API key never reach settings.json, failures.log or the console.</summary>
+    [Fact]
+    public async Task CredentialsInTheEndpoint_AreMaskedInTheRunFilesAndTheOutput()
+    {
+        var root = new Root();
+        await using var server = await LoopbackChatServer.StartAsync(TimeSpan.Zero, (message, _) => new LoopbackChatServer.Status(401));
+        var endpoint = new UriBuilder(server.BaseUri) { UserName = "alice", Password = "pw-in-url", Query = $"api_key={Key}&model=x" }.Uri;
+        string output = root.Of("out");
+        var result = await CliRunner.RunAsync("eval", "bbq", "--data", root.BbqData, "--model", "openai:m", "--endpoint", endpoint.ToString(),
+            "--api-key-env", KeyVariable, "--max-retries", "0", "--max-failures", "1", "--concurrency", "1", "--strategy", "none", "--out", output);
+
+        Assert.True(result.ExitCode == 1, result.Error + result.Output);
+        string settings = File.ReadAllText(Path.Combine(output, EvaluationDirectory.SettingsFile));
+        string failures = File.ReadAllText(Path.Combine(output, EvaluationDirectory.FailuresFile));
+        Assert.Contains("://***@", settings);
+        Assert.Contains("api_key=***", settings);
+        Assert.NotEmpty(failures);
+        foreach (string text in new[] { settings, failures, result.Output, result.Error })
+        {
+            Assert.DoesNotContain("pw-in-url", text);
+            Assert.DoesNotContain(Key, text);
+        }
+    }
+
     /// <summary>Every file under <paramref name="directory"/> (hidden ones too), relative path → SHA-256.</summary>
     private static Dictionary<string, string> Snapshot(string directory) =>
         !Directory.Exists(directory) ? [] : Directory.EnumerateFiles(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })

@@ -48,7 +48,10 @@ public class IcaRunCommandTests
         Assert.True(noise.ExitCode == 0, noise.Error);
         Assert.Contains("Transformer p=1", noise.Output);
         Assert.DoesNotContain("(a) 1 - cos", noise.Output);
-        Assert.Equal(["noise", "0", "1"], File.ReadLines(Path.Combine(run, "noise/errors.csv")).Select(l => l.Split(',')[0]).Distinct().Take(3));
+        // Both noise levels of the run's config, for the transformer.
+        var learners = File.ReadLines(Path.Combine(run, "noise/errors.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+        Assert.Contains("Transformer p=0", learners);
+        Assert.Contains("Transformer p=1", learners);
         Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, "checkpoint.bin")));
     }
 

@@ -98,39 +98,12 @@ public sealed class RunnerTests
         return hash;
     }
 
-    /// <summary>Holds every call until <paramref name="expected"/> calls are in flight at once, then answers; records the most in flight.</summary>
-    private sealed class ScriptedGateClient(int expected) : IChatClient
-    {
-        private readonly TaskCompletionSource allStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int inFlight;
-        public int MaxInFlight;
-
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            int now = Interlocked.Increment(ref inFlight);
-            int seen;
-            while (now > (seen = Volatile.Read(ref MaxInFlight)) && Interlocked.CompareExchange(ref MaxInFlight, now, seen) != seen) { }
-            if (now == expected) allStarted.TrySetResult();
-            // Fails the test, rather than hanging it, when the runner never reaches the bound.
-            await allStarted.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
-            Interlocked.Decrement(ref inFlight);
-            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "The answer is (c)."));
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose() { }
-    }
-
     [Fact]
-    public async Task ScriptedGate_Concurrency_IsReachedAndNeverExceeded()
+    public async Task ScriptedClient_Concurrency_IsReachedAndNeverExceeded()
     {
         string data = BbqResponder.WriteData(perCategory: 6);
         string output = Path.Combine(Fixtures.TemporaryDirectory(), "run");
-        var client = new ScriptedGateClient(expected: 4);
+        var client = new ScriptedSlowClient(TimeSpan.Zero, holdUntilInFlight: 4);
 
         var result = await BbqRun.RunAsync(Request(data, output, concurrency: 4) with { Strategy = "none" }, client, new SilentProgress(), CancellationToken.None);
 
@@ -139,15 +112,28 @@ public sealed class RunnerTests
         Assert.Equal(4, client.MaxInFlight);
     }
 
-    /// <summary>Answers after a delay; counts the calls it has started.</summary>
-    private sealed class ScriptedSlowClient(TimeSpan delay) : IChatClient
+    /// <summary>
+    /// Answers after a delay, and first, when <paramref name="holdUntilInFlight"/> is set, holds every call until that
+    /// many are in flight at once; counts the calls it has started and the most in flight.
+    /// </summary>
+    private sealed class ScriptedSlowClient(TimeSpan delay, int holdUntilInFlight = 0) : IChatClient
     {
+        private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int inFlight;
         public int Started;
+        public int MaxInFlight;
 
         public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref Started);
+            int now = Interlocked.Increment(ref inFlight);
+            int seen;
+            while (now > (seen = Volatile.Read(ref MaxInFlight)) && Interlocked.CompareExchange(ref MaxInFlight, now, seen) != seen) { }
+            if (now >= holdUntilInFlight) held.TrySetResult();
+            // Fails the test, rather than hanging it, when the runner never reaches the bound.
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
             await Task.Delay(delay, cancellationToken);
+            Interlocked.Decrement(ref inFlight);
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "The answer is (c)."));
         }
 

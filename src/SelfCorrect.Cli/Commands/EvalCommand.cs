@@ -12,7 +12,8 @@ namespace SelfCorrect.Cli.Commands;
 
 /// <summary>
 /// <c>selfcorrect eval bbq|jailbreak</c> (and their <c>score</c> subcommands): benchmark runs into resumable run
-/// directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 130 interrupted.
+/// directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 3 environment failure
+/// (disk full, permission denied, ...; rerun to resume), 130 interrupted.
 /// </summary>
 public static class EvalCommand
 {
