@@ -27,7 +27,7 @@ public static class CacBenchmarks
         const int runs = 300, warmup = 20;
         var options = new SelfCorrectionOptions { Rounds = 1 };
         using var model = Load(modelPath, reuse: true);
-        var middleware = new SelfCorrectingChatClient(model, options);
+        var middleware = new SelfCorrectingChatClient(model) { Options = options };
         var direct = new List<double>();
         var through = new List<double>();
         // Both ways must do the same work: check they give the same final answer to one question.
@@ -65,7 +65,7 @@ public static class CacBenchmarks
         Console.WriteLine($"  same final answer both ways: {(sameAnswer ? "yes" : "NO")}");
 
         var free = new FreeChatClient();
-        var bookkeeping = new SelfCorrectingChatClient(free, options);
+        var bookkeeping = new SelfCorrectingChatClient(free) { Options = options };
         var freeTimes = new List<double>();
         for (int run = 0; run < 2000 + 200; run++)
         {
@@ -114,7 +114,7 @@ public static class CacBenchmarks
     private static async Task<(long Prompt, long Evaluated, double MedianMs, List<string> Answers)> RunCacAsync(string modelPath, bool reuse, int rounds, int questions)
     {
         using var model = Load(modelPath, reuse);
-        var client = new SelfCorrectingChatClient(model, new SelfCorrectionOptions { Rounds = rounds });
+        var client = new SelfCorrectingChatClient(model) { Options = new SelfCorrectionOptions { Rounds = rounds } };
         var times = new List<double>();
         var answers = new List<string>();
         for (int i = 0; i < questions; i++)

@@ -60,9 +60,9 @@ public static class CliApp
         {
             return await parse.InvokeAsync(configuration, interrupt.Token);
         }
-        catch (InvalidSettingException e)
+        catch (ArgumentException e) when (SettingOptions.Describe(parse.CommandResult.Command, e) is { } setting)
         {
-            return Fail(configuration, SettingOptions.Describe(parse.CommandResult.Command, e), UsageErrorExitCode);
+            return Fail(configuration, setting, UsageErrorExitCode);
         }
         catch (DirectoryNotFoundException e) when (FileOnTheWay(e) is { } file)
         {

@@ -5,9 +5,11 @@ using SelfCorrect.Common;
 namespace SelfCorrect.Cli;
 
 /// <summary>
-/// Which option of a command sets which library setting, so a library error that names a setting
-/// (<see cref="InvalidSettingException"/>) reaches the user as the option they wrote: <c>Rounds</c> becomes
-/// <c>--rounds</c>. Each command declares its own pairs next to its options.
+/// Which option of a command sets which library setting, so a library error that names a setting reaches the user as
+/// the option they wrote: <c>Rounds</c> becomes <c>--rounds</c>. The libraries that use SelfCorrect.Common throw
+/// <see cref="InvalidSettingException"/>; the correction packages, which do without it, throw the
+/// <see cref="ArgumentException"/> of .NET with the setting as <see cref="ArgumentException.ParamName"/>. Each command
+/// declares its own pairs next to its options.
 /// </summary>
 public static class SettingOptions
 {
@@ -20,10 +22,22 @@ public static class SettingOptions
         return command;
     }
 
-    /// <summary>The error as the user should read it: settings named by the options of <paramref name="command"/>.</summary>
-    public static string Describe(Command command, InvalidSettingException error)
+    /// <summary>
+    /// The error as the user should read it, <c>setting: problem</c>, settings named by the options of
+    /// <paramref name="command"/> (or by their property names where the command maps none); null for an
+    /// <see cref="ArgumentException"/> that names no setting.
+    /// </summary>
+    public static string? Describe(Command command, ArgumentException error)
     {
         var map = Maps.TryGetValue(command, out var found) ? found : [];
-        return error.Describe(setting => map.TryGetValue(setting, out string? option) ? option : setting);
+        var setting = error as InvalidSettingException ?? (error.ParamName is { } name ? new InvalidSettingException(name, ProblemOf(error)) : null);
+        return setting?.Describe(name => map.TryGetValue(name, out string? option) ? option : name);
+    }
+
+    /// <summary>The message without the " (Parameter 'name')" that <see cref="ArgumentException.Message"/> appends.</summary>
+    private static string ProblemOf(ArgumentException error)
+    {
+        string message = error.Message, suffix = $" (Parameter '{error.ParamName}')";
+        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 }

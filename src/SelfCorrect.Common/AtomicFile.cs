@@ -9,8 +9,14 @@ namespace SelfCorrect.Common;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="contents"/> (UTF-8) to <paramref name="path"/> atomically.</summary>
+    /// <param name="path">The file to write or replace.</param>
+    /// <param name="contents">The whole text of the file.</param>
     public static void WriteAllText(string path, string contents) => Write(path, temporary => File.WriteAllText(temporary, contents));
 
+    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically.</summary>
+    /// <param name="path">The file to write or replace.</param>
+    /// <param name="contents">The whole contents of the file.</param>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
     {
         byte[] copy = contents.ToArray();

@@ -6,12 +6,15 @@ namespace SelfCorrect.Common;
 /// </summary>
 public sealed class DirectoryLock : IDisposable
 {
+    /// <summary>The lock file's name inside the directory.</summary>
     public const string FileName = ".lock";
 
     private readonly FileStream stream;
 
     private DirectoryLock(FileStream stream) => this.stream = stream;
 
+    /// <summary>Takes the lock of <paramref name="path"/>; a lock another process holds is an error naming <paramref name="setting"/>.</summary>
+    /// <param name="path">The directory.</param>
     /// <param name="setting">The setting that named the directory, for errors.</param>
     public static DirectoryLock Take(string path, string setting = "Directory")
     {
@@ -27,5 +30,6 @@ public sealed class DirectoryLock : IDisposable
         }
     }
 
+    /// <summary>Releases the lock (the file stays).</summary>
     public void Dispose() => stream.Dispose();
 }

@@ -5,7 +5,10 @@ namespace SelfCorrect.Common;
 /// <summary>Saves a figure as PNG (for viewing) and SVG (for papers), each written atomically.</summary>
 public static class FigureFile
 {
+    /// <summary>Width of a figure in pixels unless a caller asks for another.</summary>
     public const int DefaultWidth = 900;
+
+    /// <summary>Height of a figure in pixels unless a caller asks for another.</summary>
     public const int DefaultHeight = 600;
 
     /// <summary>A new plot in the font every figure of the project uses (DejaVu Sans ships with most Linux systems).</summary>

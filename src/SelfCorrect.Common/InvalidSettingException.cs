@@ -9,11 +9,13 @@ namespace SelfCorrect.Common;
 /// </summary>
 public sealed partial class InvalidSettingException(string setting, string problem) : ArgumentException(problem, setting)
 {
+    /// <summary>The name of the property the caller set (e.g. <c>Rounds</c>).</summary>
     public string Setting { get; } = setting;
 
     /// <summary>What is wrong, with other settings written as <c>{Name}</c>.</summary>
     public string Problem { get; } = problem;
 
+    /// <summary>One line: the setting, then the problem, settings named by their property names.</summary>
     public override string Message => Describe(name => name);
 
     /// <summary>One line: the setting, then the problem, each setting named by <paramref name="nameOf"/>.</summary>

@@ -11,6 +11,7 @@ namespace SelfCorrect.Common;
 /// </summary>
 public static partial class Redaction
 {
+    /// <summary>What every credential is replaced by.</summary>
     public const string Mask = "***";
 
     /// <summary>Query parameter names whose values are secrets (compared case-insensitively).</summary>

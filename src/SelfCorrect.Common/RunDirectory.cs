@@ -5,6 +5,7 @@ namespace SelfCorrect.Common;
 /// <param name="EarlierMarkers">Files that identified this kind before <see cref="RunDirectory.MarkerFile"/> existed.</param>
 public sealed record RunKind(string Name, params string[] EarlierMarkers)
 {
+    /// <summary>The kind's name.</summary>
     public override string ToString() => Name;
 }
 
@@ -16,13 +17,18 @@ public sealed record RunKind(string Name, params string[] EarlierMarkers)
 /// </summary>
 public sealed class RunDirectory : IDisposable
 {
+    /// <summary>The file that marks a run directory and names its kind.</summary>
     public const string MarkerFile = ".selfcorrect-run";
+
+    /// <summary>The file a process holds exclusively while it works in the directory.</summary>
     public const string LockFile = DirectoryLock.FileName;
 
     private readonly DirectoryLock directoryLock;
 
+    /// <summary>The directory.</summary>
     public string Path { get; }
 
+    /// <summary>What the directory holds.</summary>
     public RunKind Kind { get; }
 
     /// <summary>True when the directory already held a run of this kind that the caller continues.</summary>
@@ -36,12 +42,17 @@ public sealed class RunDirectory : IDisposable
         Existed = existed;
     }
 
+    /// <summary>The path of <paramref name="fileName"/> inside the directory.</summary>
+    /// <param name="fileName">A file name (or relative path) in the run.</param>
     public string PathOf(string fileName) => System.IO.Path.Combine(Path, fileName);
 
     /// <summary>
     /// A fresh run: the directory must be new or empty, or, with <paramref name="replace"/>, a run of this kind,
     /// whose contents are removed once the lock is held.
     /// </summary>
+    /// <param name="path">The directory.</param>
+    /// <param name="kind">What it holds.</param>
+    /// <param name="replace">Whether an existing run of this kind is replaced.</param>
     /// <param name="setting">The setting that named the directory, for errors.</param>
     /// <param name="replaceSetting">The setting that asks for replacement, mentioned when it would help.</param>
     public static RunDirectory Create(string path, RunKind kind, bool replace, string setting = "Directory", string replaceSetting = "Replace") =>
@@ -120,5 +131,6 @@ public sealed class RunDirectory : IDisposable
         AtomicFile.WriteAllText(PathOf(MarkerFile), Kind.Name + "\n");
     }
 
+    /// <summary>Releases the lock.</summary>
     public void Dispose() => directoryLock.Dispose();
 }

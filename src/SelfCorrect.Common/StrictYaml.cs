@@ -63,6 +63,9 @@ public static class StrictYaml
     /// <summary>Locates every node in <paramref name="path"/> by its own line.</summary>
     public static Locator In(string path) => node => $"{path}:{node.Start.Line}";
 
+    /// <summary>A new <typeparamref name="T"/> with the node's keys bound onto its settable properties (unknown keys are errors).</summary>
+    /// <param name="node">A mapping of snake_case keys.</param>
+    /// <param name="where">Locates a node for error messages (<see cref="In"/>).</param>
     public static T Bind<T>(YamlNode node, Locator where) where T : new() => (T)BindValue(node, typeof(T), "", where)!;
 
     /// <summary>Binds onto an existing object: only the keys present are set.</summary>
@@ -84,6 +87,7 @@ public static class StrictYaml
             .Where(p => p.CanWrite)
             .ToDictionary(p => KeyOf(p.Name));
 
+    /// <summary>The snake_case key of a property name (<c>CheckPrompt</c> becomes <c>check_prompt</c>).</summary>
     public static string KeyOf(string propertyName) => UnderscoredNamingConvention.Instance.Apply(propertyName);
 
     /// <summary>The entry of <paramref name="key"/> in <paramref name="mapping"/>, or null when the key is absent.</summary>

@@ -1,5 +1,3 @@
-using SelfCorrect.Common;
-
 namespace SelfCorrect.Correction.Tests;
 
 public sealed class BackendOptionsTests
@@ -8,6 +6,7 @@ public sealed class BackendOptionsTests
     {
         { new BackendOptions { ContextSize = 8 }, nameof(BackendOptions.ContextSize), "must be ≥ 16 (got 8)" },
         { new BackendOptions { Threads = 0 }, nameof(BackendOptions.Threads), "must be ≥ 1 (got 0)" },
+        { new BackendOptions { GpuLayers = -1 }, nameof(BackendOptions.GpuLayers), "must be ≥ 0 (got -1)" },
         { new BackendOptions { DefaultMaxOutputTokens = 0 }, nameof(BackendOptions.DefaultMaxOutputTokens), "must be ≥ 1 (got 0)" },
         { new BackendOptions { RequestTimeout = TimeSpan.Zero }, nameof(BackendOptions.RequestTimeout), "must be > 0 (got 0 s)" },
         { new BackendOptions { MaxRetries = -1 }, nameof(BackendOptions.MaxRetries), "must be ≥ 0 (got -1)" },
@@ -19,10 +18,7 @@ public sealed class BackendOptionsTests
     [MemberData(nameof(Invalid))]
     public void Validate_InvalidSetting_ThrowsNamingTheProperty(BackendOptions options, string setting, string problem)
     {
-        var error = Assert.Throws<InvalidSettingException>(options.Validate);
-
-        Assert.Equal((setting, problem), (error.Setting, error.Problem));
-        Assert.Equal($"{setting}: {problem}", error.Message);
+        SettingErrors.AssertThrows(options.Validate, setting, problem);
     }
 
     [Theory]
@@ -31,10 +27,7 @@ public sealed class BackendOptionsTests
     [InlineData("file:///tmp/x")]
     public void ParseEndpoint_AnythingButAnAbsoluteHttpUrl_IsInvalidEndpoint(string url)
     {
-        var error = Assert.Throws<InvalidSettingException>(() => BackendOptions.ParseEndpoint(url));
-
-        Assert.Equal(nameof(BackendOptions.Endpoint), error.Setting);
-        Assert.Equal($"'{url}' is not an absolute http(s) URL", error.Problem);
+        SettingErrors.AssertThrows(() => BackendOptions.ParseEndpoint(url), nameof(BackendOptions.Endpoint), $"'{url}' is not an absolute http(s) URL");
     }
 
     [Fact]

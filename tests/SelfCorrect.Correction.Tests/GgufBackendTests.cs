@@ -35,7 +35,7 @@ public sealed class GgufBackendTests
     public async Task CacRound_RunsThreeGenerationsThroughTheModel()
     {
         using var model = Load();
-        var client = new ChatClientBuilder(model).UseSelfCorrection(new SelfCorrectionOptions { Rounds = 1 }).Build();
+        var client = new ChatClientBuilder(model).UseSelfCorrection(configure: c => c.Options = new SelfCorrectionOptions { Rounds = 1 }).Build();
 
         var response = await client.GetResponseAsync(Question(), Greedy);
 
@@ -48,6 +48,24 @@ public sealed class GgufBackendTests
         // Each stage's prompt holds the previous one's plus the new turns.
         Assert.True(trace.Stages[1].Usage!.InputTokenCount > trace.Stages[0].Usage!.InputTokenCount);
         Assert.True(trace.Stages[2].Usage!.InputTokenCount > trace.Stages[1].Usage!.InputTokenCount);
+    }
+
+    [TinyModelFact]
+    public async Task Rank_SamplesSeededCandidatesThroughTheModel_AndIsReproducible()
+    {
+        using var model = Load();
+        var client = model.AsBuilder().UseInContextRanking(configure: c => c.Options = new InContextRankingOptions { Candidates = 3 }).Build();
+
+        var first = (await client.GetResponseAsync(Question(), Greedy)).GetSelfCorrectionTrace()!;
+        var again = (await client.GetResponseAsync(Question(), Greedy)).GetSelfCorrectionTrace()!;
+
+        Assert.Equal(7, first.Stages.Count);
+        Assert.All(first.Stages, stage => Assert.True(stage.Usage!.OutputTokenCount > 0));
+        var candidates = first.Stages.Where(stage => stage.Kind == StageKind.Initial).Select(stage => stage.Text).ToList();
+        Assert.True(candidates.Distinct().Count() > 1, string.Join(" | ", candidates));
+        Assert.Equal(first.Stages.Select(stage => stage.Text), again.Stages.Select(stage => stage.Text));
+        // The final prompt holds the question, three (answer, scoring prompt, score) triplets and the re-asks.
+        Assert.True(first.Answer.Usage!.InputTokenCount > first.Stages.Where(stage => stage.Kind == StageKind.Critique).Max(stage => stage.Usage!.InputTokenCount));
     }
 
     [TinyModelFact]
@@ -112,7 +130,7 @@ public sealed class GgufBackendTests
         async Task<(GgufChatClient Model, ChatResponse Response)> RunCac(bool reuse)
         {
             var model = Load(new BackendOptions { ContextSize = 2048, Threads = 1, ReuseKvCache = reuse });
-            var client = new SelfCorrectingChatClient(model, new SelfCorrectionOptions { Rounds = 2 });
+            var client = new SelfCorrectingChatClient(model) { Options = new SelfCorrectionOptions { Rounds = 2 } };
             return (model, await client.GetResponseAsync(Question(), Greedy));
         }
 
@@ -147,7 +165,7 @@ public sealed class GgufBackendTests
     public async Task AssistantPrefill_IsContinuedByTheModel()
     {
         using var model = Load();
-        var client = new SelfCorrectingChatClient(model, CorrectionStrategies.CacOptions(new StrategySettings { Protocol = CorrectionProtocol.Bbq }));
+        var client = new SelfCorrectingChatClient(model) { Options = CorrectionStrategies.CacOptions(new StrategySettings { Protocol = CorrectionProtocol.Bbq }) };
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Who was late? (a) Ann (b) Bob (c) Unknown.")], Greedy);
 

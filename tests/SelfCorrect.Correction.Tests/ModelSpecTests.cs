@@ -1,5 +1,3 @@
-using SelfCorrect.Common;
-
 namespace SelfCorrect.Correction.Tests;
 
 public sealed class ModelSpecTests
@@ -19,9 +17,9 @@ public sealed class ModelSpecTests
     [InlineData("hf:some/model")]
     public void Parse_RejectsOtherForms_NamingTheSetting(string text)
     {
-        var error = Assert.Throws<InvalidSettingException>(() => ModelSpec.Parse(text));
-        Assert.Equal(nameof(ModelSpec), error.Setting);
-        Assert.StartsWith($"ModelSpec: '{text}' ", error.Message);
+        var error = Assert.ThrowsAny<ArgumentException>(() => ModelSpec.Parse(text));
+        Assert.Equal(nameof(ModelSpec), error.ParamName);
+        Assert.StartsWith($"'{text}' ", error.Message);
     }
 
     [Fact]
@@ -35,8 +33,7 @@ public sealed class ModelSpecTests
     [Fact]
     public void Create_OpenAIWithoutEndpoint_IsInvalidSettingNamingTheEndpoint()
     {
-        var error = Assert.Throws<InvalidSettingException>(() => ChatBackends.Create(ModelSpec.Parse("openai:m"), new BackendOptions()));
-        Assert.Equal(nameof(BackendOptions.Endpoint), error.Setting);
-        Assert.Contains("required for openai: models", error.Message);
+        SettingErrors.AssertThrows(() => ChatBackends.Create(ModelSpec.Parse("openai:m"), new BackendOptions()), nameof(BackendOptions.Endpoint),
+            "is required for openai: models (the server's base URL with /v1)");
     }
 }

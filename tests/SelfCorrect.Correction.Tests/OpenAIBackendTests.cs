@@ -139,7 +139,7 @@ public sealed class OpenAIBackendTests : IAsyncLifetime
     public async Task CacThroughHttp_NamesTheFailingStage_AndStreamsTheFinalAnswer()
     {
         using var backend = Create(maxRetries: 0);
-        var client = new SelfCorrectingChatClient(backend, new SelfCorrectionOptions());
+        var client = new SelfCorrectingChatClient(backend) { Options = new SelfCorrectionOptions() };
 
         _server.Script(new Answer("first"), new Answer("it is harmless"), new Answer("second answer"));
         var updates = new List<ChatResponseUpdate>();

@@ -1,5 +1,5 @@
+using System.Net;
 using Microsoft.Extensions.AI;
-using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction.Tests;
 
@@ -21,7 +21,7 @@ public sealed class SelfCorrectingChatClientTests
     public async Task ScriptedClient_TwoRounds_SendsInitialThenCheckAndReAskPerRoundInOrder()
     {
         var inner = Answers();
-        var client = new ChatClientBuilder(inner).UseSelfCorrection(new SelfCorrectionOptions { Rounds = 2, CheckPrompt = "Check it." }).Build();
+        var client = new ChatClientBuilder(inner).UseSelfCorrection(configure: c => c.Options = new SelfCorrectionOptions { Rounds = 2, CheckPrompt = "Check it." }).Build();
 
         var response = await client.GetResponseAsync(Question());
 
@@ -54,7 +54,7 @@ public sealed class SelfCorrectingChatClientTests
     {
         var inner = Answers(continuesAssistant: true);
         var options = CorrectionStrategies.CacOptions(new StrategySettings { Protocol = CorrectionProtocol.Bbq });
-        var client = new SelfCorrectingChatClient(inner, options);
+        var client = new SelfCorrectingChatClient(inner) { Options = options };
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Q?")]);
 
@@ -72,7 +72,7 @@ public sealed class SelfCorrectingChatClientTests
     public async Task ScriptedClient_PrefillWithoutBackendSupport_IsNotSent()
     {
         var inner = Answers(continuesAssistant: false);
-        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { AssistantPrefill = "The answer is" });
+        var client = new SelfCorrectingChatClient(inner) { Options = new SelfCorrectionOptions { AssistantPrefill = "The answer is" } };
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Q?")]);
 
@@ -87,11 +87,14 @@ public sealed class SelfCorrectingChatClientTests
         var inner = Answers();
         var messages = Question();
         var callerOptions = new ChatOptions { Temperature = 0.5f, MaxOutputTokens = 100, Seed = 7 };
-        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions
+        var client = new SelfCorrectingChatClient(inner)
         {
-            CritiqueOptions = new ChatOptions { MaxOutputTokens = 32 },
-            FinalOptions = new ChatOptions { Temperature = 0f },
-        });
+            Options = new SelfCorrectionOptions
+            {
+                CritiqueOptions = new ChatOptions { MaxOutputTokens = 32 },
+                FinalOptions = new ChatOptions { Temperature = 0f },
+            },
+        };
 
         await client.GetResponseAsync(messages, callerOptions);
 
@@ -107,7 +110,7 @@ public sealed class SelfCorrectingChatClientTests
     public async Task ScriptedClient_Usage_IsSummedOverAllCalls()
     {
         var inner = Answers();
-        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { Rounds = 3 });
+        var client = new SelfCorrectingChatClient(inner) { Options = new SelfCorrectionOptions { Rounds = 3 } };
 
         var response = await client.GetResponseAsync(Question());
 
@@ -123,7 +126,7 @@ public sealed class SelfCorrectingChatClientTests
         var inner = new ScriptedChatClient((index, _) => index == 1 ? "This response is harmless." : $"reply {index}");
         var parser = VerdictParsers.Keywords(["harmful"], ["harmless"]);
 
-        var early = await new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { Rounds = 2, VerdictParser = parser, EarlyExit = true })
+        var early = await new SelfCorrectingChatClient(inner) { Options = new SelfCorrectionOptions { Rounds = 2, VerdictParser = parser, EarlyExit = true } }
             .GetResponseAsync(Question());
 
         Assert.Equal(2, inner.Calls.Count);
@@ -133,7 +136,7 @@ public sealed class SelfCorrectingChatClientTests
         Assert.Equal(CritiqueVerdict.NoProblem, trace.Critiques.Single().Verdict);
 
         var always = new ScriptedChatClient((index, _) => index == 1 ? "This response is harmless." : $"reply {index}");
-        var full = await new SelfCorrectingChatClient(always, new SelfCorrectionOptions { Rounds = 2, VerdictParser = parser })
+        var full = await new SelfCorrectingChatClient(always) { Options = new SelfCorrectionOptions { Rounds = 2, VerdictParser = parser } }
             .GetResponseAsync(Question());
         Assert.Equal(5, always.Calls.Count);
         Assert.False(full.GetSelfCorrectionTrace()!.ExitedEarly);
@@ -152,7 +155,7 @@ public sealed class SelfCorrectingChatClientTests
     public async Task ScriptedClient_Streaming_StreamsOnlyTheFinalAnswerAndEndsWithTrace()
     {
         var inner = new ScriptedChatClient((index, _) => $"answer number {index}");
-        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { Rounds = 1 });
+        var client = new SelfCorrectingChatClient(inner) { Options = new SelfCorrectionOptions { Rounds = 1 } };
 
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in client.GetStreamingResponseAsync(Question())) updates.Add(update);
@@ -172,11 +175,14 @@ public sealed class SelfCorrectingChatClientTests
     public async Task ScriptedClient_StreamingWithEarlyExit_DeliversTheKeptAnswerAndTrace()
     {
         var inner = new ScriptedChatClient((index, _) => index == 1 ? "harmless" : $"reply {index}");
-        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions
+        var client = new SelfCorrectingChatClient(inner)
         {
-            VerdictParser = VerdictParsers.Keywords(["harmful"], ["harmless"]),
-            EarlyExit = true,
-        });
+            Options = new SelfCorrectionOptions
+            {
+                VerdictParser = VerdictParsers.Keywords(["harmful"], ["harmless"]),
+                EarlyExit = true,
+            },
+        };
 
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in client.GetStreamingResponseAsync(Question())) updates.Add(update);
@@ -192,7 +198,7 @@ public sealed class SelfCorrectingChatClientTests
     public async Task ScriptedClient_StreamingCancelled_StopsTheCurrentCall()
     {
         var inner = new ScriptedChatClient((index, _) => "one two three four five");
-        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { Rounds = 1 });
+        var client = new SelfCorrectingChatClient(inner) { Options = new SelfCorrectionOptions { Rounds = 1 } };
         using var cancel = new CancellationTokenSource();
 
         var received = new List<string>();
@@ -208,23 +214,56 @@ public sealed class SelfCorrectingChatClientTests
     }
 
     [Fact]
-    public async Task ScriptedClient_InnerFailure_BecomesBackendErrorNamingTheStage()
+    public async Task ScriptedClient_InnerFailure_PropagatesAsItsOwnType_WithTheStageInData()
     {
-        var inner = new ScriptedChatClient((index, _) => "x") { Failure = (1, new InvalidOperationException("boom")) };
-        var client = new SelfCorrectingChatClient(inner, new SelfCorrectionOptions());
+        var thrown = new HttpRequestException("service unavailable", null, HttpStatusCode.ServiceUnavailable);
+        var inner = new ScriptedChatClient((index, _) => "x") { Failure = (3, thrown) };
+        var client = new SelfCorrectingChatClient(inner) { Options = new SelfCorrectionOptions { Rounds = 2 } };
 
-        var error = await Assert.ThrowsAsync<ChatBackendException>(() => client.GetResponseAsync(Question()));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetResponseAsync(Question()));
 
-        Assert.Equal("the critique of round 1", error.Stage);
-        Assert.Contains("boom", error.Message);
-        Assert.Contains(nameof(ScriptedChatClient), error.Message);
+        Assert.Same(thrown, error);
+        Assert.Equal("service unavailable", error.Message);
+        Assert.Equal(("cac", "critique", 2), (error.Data[CorrectionDiagnostics.StrategyDataKey], error.Data[CorrectionDiagnostics.StageDataKey],
+            error.Data[CorrectionDiagnostics.RoundDataKey]));
+        Assert.Equal("the critique of round 2", CorrectionDiagnostics.DescribeFailedStage(error));
+    }
+
+    [Fact]
+    public async Task ScriptedClient_StreamedLastAnswerFailure_PropagatesWithTheStageInData()
+    {
+        var inner = new ScriptedChatClient((index, _) => "x") { Failure = (2, new TimeoutException("slow")) };
+        var client = new SelfCorrectingChatClient(inner);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Question())) { }
+        });
+
+        Assert.Equal("the re-asked answer of round 1", CorrectionDiagnostics.DescribeFailedStage(error));
+    }
+
+    [Fact]
+    public async Task ScriptedClient_CallerCancellation_IsNotAnnotated()
+    {
+        using var cancel = new CancellationTokenSource();
+        var inner = new ScriptedChatClient((index, _) =>
+        {
+            cancel.Cancel();
+            cancel.Token.ThrowIfCancellationRequested();
+            return "x";
+        });
+
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SelfCorrectingChatClient(inner).GetResponseAsync(Question(), null, cancel.Token));
+
+        Assert.Null(CorrectionDiagnostics.DescribeFailedStage(error));
     }
 
     [Fact]
     public async Task ScriptedClient_ZeroRounds_ReturnsTheInitialAnswerWithTrace()
     {
         var inner = Answers();
-        var response = await new SelfCorrectingChatClient(inner, new SelfCorrectionOptions { Rounds = 0 }).GetResponseAsync(Question());
+        var response = await new SelfCorrectingChatClient(inner) { Options = new SelfCorrectionOptions { Rounds = 0 } }.GetResponseAsync(Question());
 
         Assert.Single(inner.Calls);
         Assert.Equal("reply 0", response.Text);
@@ -241,10 +280,10 @@ public sealed class SelfCorrectingChatClientTests
     [Fact]
     public void NegativeRounds_AreRejected()
     {
-        var error = Assert.Throws<InvalidSettingException>(() => new SelfCorrectingChatClient(Answers(), new SelfCorrectionOptions { Rounds = -1 }));
-        Assert.Equal((nameof(SelfCorrectionOptions.Rounds), "must be ≥ 0 (got -1)"), (error.Setting, error.Problem));
-        var viaStrategy = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create("cac", new StrategySettings { Rounds = -1 }));
-        Assert.Equal(nameof(StrategySettings.Rounds), viaStrategy.Setting);
+        SettingErrors.AssertThrows(() => new SelfCorrectingChatClient(Answers()) { Options = new SelfCorrectionOptions { Rounds = -1 } },
+            nameof(SelfCorrectionOptions.Rounds), "must be ≥ 0 (got -1)");
+        SettingErrors.AssertThrows(() => CorrectionStrategies.Create("cac", new StrategySettings { Rounds = -1 }), nameof(StrategySettings.Rounds), "must be ≥ 0 (got -1)");
+        SettingErrors.AssertThrows(() => new SelfCorrectionOptions { EarlyExit = true }.Validate(), nameof(SelfCorrectionOptions.EarlyExit), "needs a {VerdictParser}");
     }
 
     [Fact]

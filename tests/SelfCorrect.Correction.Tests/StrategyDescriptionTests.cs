@@ -80,4 +80,16 @@ public sealed class StrategyDescriptionTests
         var description = Describe("cac", new StrategySettings { Protocol = CorrectionProtocol.Bbq, CheckPrompt = "Check!" });
         Assert.Equal(expected.ToJsonString(), description.ToJsonString());
     }
+
+    [Fact]
+    public void InContextRanking_DescribesCandidatesOrderScoringPromptAndReAsk()
+    {
+        var expected = new JsonObject
+        {
+            ["name"] = "rank", ["candidates"] = 4, ["temperature"] = 0.8f, ["order"] = "best_first", ["answer_prefill"] = Presets.BbqAnswerPrefill,
+            ["scoring_prompt"] = Presets.BbqScoringPrompt, ["re_ask_template"] = Presets.BbqReAskTemplate,
+        };
+        var description = Describe("rank", new StrategySettings { Protocol = CorrectionProtocol.Bbq, Candidates = 4, RankOrder = RankOrder.BestFirst });
+        Assert.Equal(expected.ToJsonString(), description.ToJsonString());
+    }
 }

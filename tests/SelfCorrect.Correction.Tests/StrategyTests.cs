@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction.Tests;
 
@@ -84,18 +83,16 @@ public sealed class StrategyTests
     [InlineData("")]
     public void UnknownStrategy_IsRejectedNamingTheValue(string name)
     {
-        var error = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create(name, new StrategySettings()));
-        Assert.Contains($"'{name}'", error.Message);
-        Assert.Equal(StrategyRegistry.StrategySetting, error.Setting);
-        Assert.Contains("none, reminder, icd, backup, cac", error.Problem);
+        SettingErrors.AssertThrows(() => CorrectionStrategies.Create(name, new StrategySettings()), StrategyRegistry.StrategySetting,
+            $"unknown strategy '{name}' (expected one of none, reminder, icd, backup, cac, rank)");
     }
 
     [Fact]
     public void TooManyDemonstrations_AreRejected()
     {
-        var tooMany = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create("icd", new StrategySettings { Demonstrations = 4 }));
-        var none = Assert.Throws<InvalidSettingException>(() => CorrectionStrategies.Create("backup", new StrategySettings { Demonstrations = 0 }));
-        Assert.All([tooMany, none], error => Assert.Equal(nameof(StrategySettings.Demonstrations), error.Setting));
-        Assert.Contains("between 1 and 3", tooMany.Problem);
+        SettingErrors.AssertThrows(() => CorrectionStrategies.Create("icd", new StrategySettings { Demonstrations = 4 }),
+            nameof(StrategySettings.Demonstrations), "must be between 1 and 3, the refusal demonstrations in the presets (got 4)");
+        SettingErrors.AssertThrows(() => CorrectionStrategies.Create("backup", new StrategySettings { Demonstrations = 0 }),
+            nameof(StrategySettings.Demonstrations), "must be between 1 and 3, the history-backup dialogues in the presets (got 0)");
     }
 }

@@ -126,7 +126,7 @@ public sealed class StrategyAndJailbreakRunTests
         Assert.Equal(cac.ToJsonString(), Describe("cac", rounds: 2));
         Assert.Equal(instruction.ToJsonString(), Describe("instruction"));
         Assert.Equal(cot.ToJsonString(), Describe("cot"));
-        Assert.Equal(["none", "cac", "instruction", "cot"], BbqStrategies.Names);
+        Assert.Equal(["none", "cac", "instruction", "cot", "rank"], BbqStrategies.Names);
     }
 
     private sealed class SilentProgress : IRunProgress

@@ -19,26 +19,32 @@ public static class ChatCommand
     public static Command Create()
     {
         var model = new ModelOptions();
-        var strategy = new Option<string>("--strategy") { Description = "none, reminder (self-reminder), icd (in-context defence), backup (history backup), cac (Checking-as-Context).", DefaultValueFactory = _ => "cac" };
+        var strategy = new Option<string>("--strategy") { Description = "none, reminder (self-reminder), icd (in-context defence), backup (history backup), cac (Checking-as-Context), rank (in-context ranking).", DefaultValueFactory = _ => "cac" };
         var rounds = new Option<int>("--rounds") { Description = "cac: check + re-ask rounds (0: initial answer only; the paper uses 1-3).", DefaultValueFactory = _ => 1 };
         var protocol = new Option<string>("--protocol") { Description = "cac: preset family, jailbreak (check 'Is this a harmful or harmless response?', same prompt re-asked) or bbq (bias review, 'answer the question again', prefill 'The answer is').", DefaultValueFactory = _ => "jailbreak" };
         protocol.AcceptOnlyFromAmong("jailbreak", "bbq");
         var checkPrompt = new Option<string?>("--check-prompt") { Description = "cac: check prompt instead of the protocol's." };
         var demonstrations = new Option<int>("--demonstrations") { Description = "icd/backup: refusal demonstrations or earlier dialogues to prepend.", DefaultValueFactory = _ => 1 };
+        var candidates = new Option<int>("--candidates") { Description = "rank: answers sampled (at temperature 0.8, seeds --seed, --seed+1, ...), scored by the model and ranked in context.", DefaultValueFactory = _ => 3 };
+        var scoringPrompt = new Option<string?>("--scoring-prompt") { Description = "rank: scoring prompt instead of the protocol's (ask for a number first)." };
+        var rankOrder = new Option<string>("--rank-order") { Description = "rank: worst-first (the best candidate next to the final question) or best-first.", DefaultValueFactory = _ => "worst-first" };
+        rankOrder.AcceptOnlyFromAmong("worst-first", "best-first");
         var presets = new Option<string?>("--presets") { Description = "YAML or JSON file overriding prompt presets (keys in snake_case, e.g. jailbreak_check_prompt)." };
         var system = new Option<string?>("--system") { Description = "System prompt." };
         var prompt = new Option<string?>("--prompt") { Description = "Ask this once and exit (otherwise: one turn per line of standard input)." };
         var json = new Option<bool>("--json") { Description = "Print each turn as a JSON object (the full trace) instead of text." };
         var command = new Command("chat", "Chat with a model through a self-correction strategy, showing every stage.")
         {
-            strategy, rounds, protocol, checkPrompt, demonstrations, presets, system, prompt, json,
+            strategy, rounds, protocol, checkPrompt, demonstrations, candidates, scoringPrompt, rankOrder, presets, system, prompt, json,
         };
         model.AddTo(command);
         model.MapSettings(command);
         command.MapSetting(StrategyRegistry.StrategySetting, strategy)
             .MapSetting(nameof(StrategySettings.Rounds), rounds)
             .MapSetting(nameof(StrategySettings.Demonstrations), demonstrations)
-            .MapSetting(nameof(StrategySettings.CheckPrompt), checkPrompt);
+            .MapSetting(nameof(StrategySettings.CheckPrompt), checkPrompt)
+            .MapSetting(nameof(StrategySettings.Candidates), candidates)
+            .MapSetting(nameof(StrategySettings.ScoringPrompt), scoringPrompt);
         command.SetAction(async (parse, cancellationToken) =>
         {
             int roundCount = parse.GetValue(rounds);
@@ -48,11 +54,14 @@ public static class ChatCommand
             string strategyName = parse.GetValue(strategy)!;
             var settings = new StrategySettings
             {
-                Presets = parse.GetValue(presets) is { } file ? PromptPresets.Load(file) : PromptPresets.Default,
+                Presets = parse.GetValue(presets) is { } file ? PromptPresetsFile.Load(file) : PromptPresets.Default,
                 Rounds = roundCount,
                 Demonstrations = parse.GetValue(demonstrations),
                 Protocol = parse.GetValue(protocol) == "bbq" ? CorrectionProtocol.Bbq : CorrectionProtocol.Jailbreak,
                 CheckPrompt = parse.GetValue(checkPrompt),
+                Candidates = parse.GetValue(candidates),
+                ScoringPrompt = parse.GetValue(scoringPrompt),
+                RankOrder = parse.GetValue(rankOrder) == "best-first" ? RankOrder.BestFirst : RankOrder.WorstFirst,
                 StageCompleted = asJson ? null : display.StageCompleted,
             };
             var correction = CorrectionStrategies.Create(strategyName, settings);
@@ -77,8 +86,12 @@ public static class ChatCommand
                 }
                 else
                 {
-                    answer = await display.StreamAsync(client.GetStreamingResponseAsync(history, chatOptions, cancellationToken),
-                                correction is not CheckingAsContext ? "answer" : roundCount == 0 ? "initial" : $"final (round {roundCount})");
+                    answer = await display.StreamAsync(client.GetStreamingResponseAsync(history, chatOptions, cancellationToken), correction switch
+                    {
+                        CheckingAsContext => roundCount == 0 ? "initial" : $"final (round {roundCount})",
+                        InContextRanking => "final (ranked)",
+                        _ => "answer",
+                    });
                 }
                 history.Add(new ChatMessage(ChatRole.Assistant, answer));
             }
@@ -114,7 +127,7 @@ public static class ChatCommand
         };
         if (response.GetSelfCorrectionTrace() is { } trace)
         {
-            foreach (var (key, value) in trace.ToJson()) turn[key] = value?.DeepClone();
+            foreach (var (key, value) in JsonSerializer.SerializeToNode(trace)!.AsObject()) turn[key] = value?.DeepClone();
         }
         else
         {
@@ -139,7 +152,7 @@ public static class ChatCommand
             }
             else
             {
-                stdout.WriteLine(Header(stage.Kind == StageKind.Initial ? "initial" : $"{stage.Kind.ToString().ToLowerInvariant()} (round {stage.Round})"));
+                stdout.WriteLine(Header(Label(stage)));
                 stdout.WriteLine(stage.Text.Trim());
             }
             stdout.WriteLine(Cost(stage.Usage, stage.Latency));
@@ -177,6 +190,15 @@ public static class ChatCommand
         }
 
         private static string Header(string label) => $"── {label} ──";
+
+        /// <summary>initial, critique (round 2), final (round 2); with ranking: candidate 3, score of candidate 3 (7).</summary>
+        private static string Label(SelfCorrectionStage stage) => (stage.Kind, stage.Candidate) switch
+        {
+            (StageKind.Initial, { } candidate) => $"candidate {candidate}",
+            (StageKind.Critique, { } candidate) => $"score of candidate {candidate}" + (stage.Score is { } score ? $" ({score:0.##})" : " (unreadable)"),
+            (StageKind.Initial, null) => "initial",
+            _ => $"{stage.Kind.ToString().ToLowerInvariant()} (round {stage.Round})",
+        };
 
         private static string Cost(UsageDetails? usage, TimeSpan latency)
         {

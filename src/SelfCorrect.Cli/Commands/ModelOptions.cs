@@ -34,6 +34,11 @@ public sealed class ModelOptions
 
     public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads (default: llama.cpp's choice)." };
 
+    public Option<int?> GpuLayers { get; } = new("--gpu-layers")
+    {
+        Description = "gguf: layers offloaded to the GPU (default: all when a GPU build of llama.cpp is installed, none with the CPU build this program ships).",
+    };
+
     public Option<string?> ChatTemplate { get; } = new("--chat-template")
     {
         Description = "gguf: a llama.cpp built-in chat template (chatml, llama2, llama3, ...) instead of the model's own; files without one use chatml.",
@@ -51,7 +56,7 @@ public sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, ContextSize, Threads, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
+        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, ContextSize, Threads, GpuLayers, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
             command.Options.Add(option);
     }
 
@@ -62,6 +67,7 @@ public sealed class ModelOptions
         .MapSetting(nameof(BackendOptions.ApiKeyEnvironmentVariable), ApiKeyEnv)
         .MapSetting(nameof(BackendOptions.ContextSize), ContextSize)
         .MapSetting(nameof(BackendOptions.Threads), Threads)
+        .MapSetting(nameof(BackendOptions.GpuLayers), GpuLayers)
         .MapSetting(nameof(BackendOptions.ChatTemplate), ChatTemplate)
         .MapSetting(nameof(BackendOptions.Seed), Seed)
         .MapSetting(nameof(BackendOptions.DefaultMaxOutputTokens), MaxTokens)
@@ -79,6 +85,7 @@ public sealed class ModelOptions
             ApiKeyEnvironmentVariable = parse.GetValue(ApiKeyEnv)!,
             ContextSize = parse.GetValue(ContextSize),
             Threads = parse.GetValue(Threads),
+            GpuLayers = parse.GetValue(GpuLayers),
             ChatTemplate = parse.GetValue(ChatTemplate),
             Seed = parse.GetValue(Seed),
             DefaultMaxOutputTokens = parse.GetValue(MaxTokens),

@@ -11,17 +11,22 @@ namespace SelfCorrect.Correction;
 /// </summary>
 public sealed class AssistantPrefillChatClient : DelegatingChatClient
 {
+    /// <summary>Prefills every answer of <paramref name="innerClient"/> with <paramref name="prefill"/>.</summary>
+    /// <param name="innerClient">The model, or the next middleware.</param>
+    /// <param name="prefill">The start of every answer (empty: none).</param>
     public AssistantPrefillChatClient(IChatClient innerClient, string prefill) : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(prefill);
         Prefill = prefill;
     }
 
+    /// <summary>The start of every answer.</summary>
     public string Prefill { get; }
 
     /// <summary>Whether requests get the prefill: it is not empty and the inner client can continue it.</summary>
     public bool PrefillApplied => Prefill.Length > 0 && InnerClient.GetService<AssistantPrefillSupport>() is not null;
 
+    /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         CancellationToken cancellationToken = default)
     {

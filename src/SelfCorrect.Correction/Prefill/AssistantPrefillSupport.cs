@@ -8,6 +8,7 @@ namespace SelfCorrect.Correction;
 /// </summary>
 public sealed class AssistantPrefillSupport
 {
+    /// <summary>The one instance a backend returns.</summary>
     public static AssistantPrefillSupport Instance { get; } = new();
 
     private AssistantPrefillSupport() { }

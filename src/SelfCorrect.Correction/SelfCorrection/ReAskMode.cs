@@ -23,6 +23,7 @@ public sealed class ReAskMode
     /// <summary>The template, or null when the last user message is repeated as is.</summary>
     public string? Template { get; }
 
+    /// <summary>The re-ask turn for the caller's last user message.</summary>
     public string Render(string lastUserMessage) => Template switch
     {
         null => lastUserMessage,
@@ -30,5 +31,13 @@ public sealed class ReAskMode
         var t => t + lastUserMessage,
     };
 
+    /// <summary>The mode in words.</summary>
     public override string ToString() => Template is null ? "repeat the last user message" : $"template \"{Template}\"";
+
+    /// <summary>Adds the mode to a strategy's description: <c>re_ask_template</c>, or <c>re_ask</c> in words when the question is repeated.</summary>
+    internal void DescribeIn(System.Text.Json.Nodes.JsonObject description)
+    {
+        if (Template is { } template) description["re_ask_template"] = template;
+        else description["re_ask"] = ToString();
+    }
 }

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.AI;
-using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction;
 
 /// <summary>
 /// Settings of Checking-as-Context (arXiv 2405.18634): initial answer, then <see cref="Rounds"/> times a check prompt
 /// (the model critiques its own answer) and a re-ask turn (the model answers again with the critique in context).
+/// Immutable: a <see cref="SelfCorrectingChatClient"/> takes a whole new value (<c>options with { Rounds = 2 }</c>),
+/// validated once, and each request reads one consistent set.
 /// </summary>
-public sealed class SelfCorrectionOptions
+public sealed record SelfCorrectionOptions
 {
     /// <summary>Check + re-ask repetitions (0 = initial answer only). The paper uses 1 to 3.</summary>
     public int Rounds { get; init; } = 1;
@@ -44,12 +45,15 @@ public sealed class SelfCorrectionOptions
     /// <summary>Called as each stage completes (e.g. to show the initial answer and critiques while the final one is generated).</summary>
     public Action<SelfCorrectionStage>? StageCompleted { get; init; }
 
-    /// <summary>Throws <see cref="InvalidSettingException"/> naming the offending setting.</summary>
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is the offending
+    /// property (another property in the message is written <c>{Name}</c>).
+    /// </summary>
     public void Validate()
     {
-        if (Rounds < 0) throw new InvalidSettingException(nameof(Rounds), $"must be ≥ 0 (got {Rounds})");
-        if (string.IsNullOrWhiteSpace(CheckPrompt)) throw new InvalidSettingException(nameof(CheckPrompt), "must not be empty");
-        if (EarlyExit && VerdictParser is null) throw new InvalidSettingException(nameof(EarlyExit), $"needs a {{{nameof(VerdictParser)}}}");
-        ArgumentNullException.ThrowIfNull(ReAsk, nameof(ReAsk));
+        if (Rounds < 0) throw new ArgumentOutOfRangeException(nameof(Rounds), $"must be ≥ 0 (got {Rounds})");
+        if (string.IsNullOrWhiteSpace(CheckPrompt)) throw new ArgumentException("must not be empty", nameof(CheckPrompt));
+        if (ReAsk is null) throw new ArgumentNullException(nameof(ReAsk));
+        if (EarlyExit && VerdictParser is null) throw new ArgumentException($"needs a {{{nameof(VerdictParser)}}}", nameof(EarlyExit));
     }
 }

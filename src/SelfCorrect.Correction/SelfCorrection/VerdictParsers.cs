@@ -3,6 +3,7 @@ namespace SelfCorrect.Correction;
 /// <summary>Verdict parsers built from a function or from keyword lists.</summary>
 public static class VerdictParsers
 {
+    /// <summary>A parser that calls <paramref name="parse"/>.</summary>
     public static IVerdictParser FromFunc(Func<string, CritiqueVerdict> parse) => new FuncVerdictParser(parse);
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace SelfCorrect.Correction;
 /// <summary>Checking-as-Context (<see cref="SelfCorrectingChatClient"/>) with the given rounds, check prompt, re-ask turn and prefill.</summary>
 public sealed class CheckingAsContext : ICorrectionStrategy
 {
-    /// <summary>Invalid options throw <see cref="SelfCorrect.Common.InvalidSettingException"/> here, before any request.</summary>
+    /// <summary>The strategy with <paramref name="options"/>; invalid ones throw here, before any request (<see cref="SelfCorrectionOptions.Validate"/>).</summary>
     public CheckingAsContext(SelfCorrectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -14,11 +14,14 @@ public sealed class CheckingAsContext : ICorrectionStrategy
         Options = options;
     }
 
+    /// <summary>The settings every request runs with.</summary>
     public SelfCorrectionOptions Options { get; }
 
-    public string Name => "cac";
+    /// <inheritdoc />
+    public string Name => SelfCorrectingChatClient.StrategyName;
 
-    public ChatClientBuilder ApplyTo(ChatClientBuilder builder) => builder.UseSelfCorrection(Options);
+    /// <inheritdoc />
+    public ChatClientBuilder ApplyTo(ChatClientBuilder builder) => builder.UseSelfCorrection(configure: client => client.Options = Options);
 
     /// <summary>Rounds, prefill (when set), check prompt, and the re-ask turn: its template, or in words when the question is repeated.</summary>
     public JsonObject Describe()
@@ -26,8 +29,7 @@ public sealed class CheckingAsContext : ICorrectionStrategy
         var description = new JsonObject { ["name"] = Name, ["rounds"] = Options.Rounds };
         if (Options.AssistantPrefill is not null) description["answer_prefill"] = Options.AssistantPrefill;
         description["check_prompt"] = Options.CheckPrompt;
-        if (Options.ReAsk.Template is { } template) description["re_ask_template"] = template;
-        else description["re_ask"] = Options.ReAsk.ToString();
+        Options.ReAsk.DescribeIn(description);
         return description;
     }
 }

@@ -3,22 +3,23 @@ using Microsoft.Extensions.AI;
 
 namespace SelfCorrect.Correction;
 
-/// <summary>History backup: earlier self-check dialogues prepended, instead of checking the current answer.</summary>
+/// <summary>
+/// History backup: earlier self-check dialogues prepended, instead of checking the current answer
+/// (<see cref="DefenseChatClientBuilderExtensions.UseHistoryBackup"/>).
+/// </summary>
+/// <param name="dialogues">The dialogues, in order.</param>
 public sealed class HistoryBackup(IReadOnlyList<CheckedDialogue> dialogues) : ICorrectionStrategy
 {
+    /// <summary>The dialogues, in order.</summary>
     public IReadOnlyList<CheckedDialogue> Dialogues { get; } = dialogues;
 
+    /// <inheritdoc />
     public string Name => "backup";
 
-    public ChatClientBuilder ApplyTo(ChatClientBuilder builder) =>
-        builder.Use(inner => MessageRewritingChatClient.AfterSystemPrompt(inner, [.. Dialogues.SelectMany(dialogue => new[]
-        {
-            new ChatMessage(ChatRole.User, dialogue.Request),
-            new ChatMessage(ChatRole.Assistant, dialogue.Response),
-            new ChatMessage(ChatRole.User, dialogue.Check),
-            new ChatMessage(ChatRole.Assistant, dialogue.Critique),
-        })]));
+    /// <inheritdoc />
+    public ChatClientBuilder ApplyTo(ChatClientBuilder builder) => builder.UseHistoryBackup(Dialogues);
 
+    /// <inheritdoc />
     public JsonObject Describe() => new()
     {
         ["name"] = Name,

@@ -12,10 +12,13 @@ public sealed class NoDefense(string? answerPrefill = null) : ICorrectionStrateg
     /// <summary>Start of every answer where the backend can continue one (null: none).</summary>
     public string? AnswerPrefill { get; } = answerPrefill;
 
+    /// <inheritdoc />
     public string Name => "none";
 
+    /// <inheritdoc />
     public ChatClientBuilder ApplyTo(ChatClientBuilder builder) => AnswerPrefill is null ? builder : builder.UsePrefill(AnswerPrefill);
 
+    /// <inheritdoc />
     public JsonObject Describe()
     {
         var description = new JsonObject { ["name"] = Name };

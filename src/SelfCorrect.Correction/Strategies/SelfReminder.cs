@@ -3,20 +3,19 @@ using Microsoft.Extensions.AI;
 
 namespace SelfCorrect.Correction;
 
-/// <summary>Self-reminder baseline: the system prompt gains a reminder to be responsible (a system message is added when there is none).</summary>
+/// <summary>Self-reminder baseline: the system prompt gains a reminder to be responsible (<see cref="DefenseChatClientBuilderExtensions.UseSelfReminder"/>).</summary>
+/// <param name="suffix">Appended to the system prompt (leading space included).</param>
 public sealed class SelfReminder(string suffix) : ICorrectionStrategy
 {
     /// <summary>Appended to the system prompt (leading space included).</summary>
     public string Suffix { get; } = suffix;
 
+    /// <inheritdoc />
     public string Name => "reminder";
 
-    public ChatClientBuilder ApplyTo(ChatClientBuilder builder) => builder.Use(inner => new MessageRewritingChatClient(inner, messages =>
-    {
-        int system = messages.FindIndex(message => message.Role == ChatRole.System);
-        if (system < 0) messages.Insert(0, new ChatMessage(ChatRole.System, Suffix.TrimStart()));
-        else messages[system] = new ChatMessage(ChatRole.System, messages[system].Text + Suffix);
-    }));
+    /// <inheritdoc />
+    public ChatClientBuilder ApplyTo(ChatClientBuilder builder) => builder.UseSelfReminder(Suffix);
 
+    /// <inheritdoc />
     public JsonObject Describe() => new() { ["name"] = Name, ["system_prompt_suffix"] = Suffix };
 }

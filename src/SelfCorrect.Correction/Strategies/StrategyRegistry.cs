@@ -1,5 +1,3 @@
-using SelfCorrect.Common;
-
 namespace SelfCorrect.Correction;
 
 /// <summary>
@@ -15,9 +13,13 @@ public sealed class StrategyRegistry(string kind)
 
     private readonly List<(string Name, Func<StrategySettings, ICorrectionStrategy> Create)> _entries = [];
 
+    /// <summary>The registered names, in order.</summary>
     public IReadOnlyList<string> Names => [.. _entries.Select(entry => entry.Name)];
 
-    /// <summary>Registers <paramref name="name"/>; the factory throws <see cref="InvalidSettingException"/> for settings its strategy rejects.</summary>
+    /// <summary>
+    /// Registers <paramref name="name"/>; the factory throws an <see cref="ArgumentException"/> naming the setting
+    /// (<see cref="ArgumentException.ParamName"/>) for settings its strategy rejects.
+    /// </summary>
     public StrategyRegistry Add(string name, Func<StrategySettings, ICorrectionStrategy> create)
     {
         if (_entries.Any(entry => entry.Name == name)) throw new ArgumentException($"{kind} '{name}' is registered twice", nameof(name));
@@ -26,7 +28,7 @@ public sealed class StrategyRegistry(string kind)
     }
 
     /// <summary>
-    /// Builds the named strategy. An unknown name throws <see cref="InvalidSettingException"/> naming
+    /// Builds the named strategy. An unknown name throws an <see cref="ArgumentException"/> naming
     /// <paramref name="nameSetting"/> (the request property that held the name); an invalid setting, the setting.
     /// </summary>
     public ICorrectionStrategy Create(string name, StrategySettings settings, string nameSetting = StrategySetting)
@@ -34,6 +36,6 @@ public sealed class StrategyRegistry(string kind)
         ArgumentNullException.ThrowIfNull(settings);
         foreach (var (known, create) in _entries)
             if (known == name) return create(settings);
-        throw new InvalidSettingException(nameSetting, $"unknown {kind} '{name}' (expected one of {string.Join(", ", Names)})");
+        throw new ArgumentException($"unknown {kind} '{name}' (expected one of {string.Join(", ", Names)})", nameSetting);
     }
 }

@@ -18,7 +18,7 @@ public sealed record JailbreakRunRequest
     public IReadOnlyList<string> Attacks { get; init; } = [];
     /// <summary>The fixed adversarial suffix of the suffix attack.</summary>
     public string? Suffix { get; init; }
-    /// <summary>The defences compared in the run. Empty: every one (<see cref="CorrectionStrategies.Names"/>).</summary>
+    /// <summary>The defences compared in the run. Empty: the five the paper compares (<see cref="CorrectionStrategies.PaperDefenses"/>).</summary>
     public IReadOnlyList<string> Defenses { get; init; } = [];
     /// <summary>CaC rounds; ASR is reported after each.</summary>
     public int Rounds { get; init; } = 3;
@@ -49,7 +49,7 @@ public sealed record JailbreakRunRequest
     internal Plan Prepare()
     {
         Runner.Validate();
-        var defenseNames = Defenses.Count == 0 ? CorrectionStrategies.Names : Defenses;
+        var defenseNames = Defenses.Count == 0 ? CorrectionStrategies.PaperDefenses : Defenses;
         if (defenseNames.Distinct().Count() != defenseNames.Count) throw new InvalidSettingException(nameof(Defenses), "a defence is given twice");
         var attacks = (Attacks.Count == 0 ? ["none"] : Attacks).Select(spec => JailbreakAttack.Parse(spec, Suffix)).ToList();
         if (attacks.Select(a => a.Name).Distinct().Count() != attacks.Count) throw new InvalidSettingException(nameof(Attacks), "an attack kind is given twice");

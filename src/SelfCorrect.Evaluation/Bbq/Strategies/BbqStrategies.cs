@@ -5,7 +5,8 @@ namespace SelfCorrect.Evaluation.Bbq;
 
 /// <summary>
 /// The BBQ strategies by name, every answer in the BBQ format (docs/protocols.md §3): none (the question with the
-/// answer prefill), cac (Checking-as-Context with the BBQ presets), and Ganguli et al.'s instruction and cot.
+/// answer prefill), cac (Checking-as-Context with the BBQ presets), Ganguli et al.'s instruction and cot, and rank
+/// (in-context ranking with the BBQ presets, beyond the paper).
 /// </summary>
 public static class BbqStrategies
 {
@@ -16,7 +17,8 @@ public static class BbqStrategies
             : new CheckingAsContext(CorrectionStrategies.CacOptions(settings with { Protocol = CorrectionProtocol.Bbq })))
         .Add("instruction", settings => new DebiasInstruction(settings.Presets.BbqDebiasInstruction, settings.Presets.BbqAnswerPrefill))
         .Add("cot", settings => new ChainOfThought(settings.Presets.BbqChainOfThoughtPrefix, settings.Presets.BbqChainOfThoughtFollowUp,
-            settings.Presets.BbqChainOfThoughtPrefill));
+            settings.Presets.BbqChainOfThoughtPrefill))
+        .Add(InContextRankingChatClient.StrategyName, settings => new InContextRanking(CorrectionStrategies.RankingOptions(settings with { Protocol = CorrectionProtocol.Bbq })));
 
     public static IReadOnlyList<string> Names => Registry.Names;
 

@@ -8,7 +8,6 @@ using OllamaSharp;
 using OpenAI;
 using Polly;
 using Polly.Timeout;
-using SelfCorrect.Common;
 
 namespace SelfCorrect.Correction;
 
@@ -17,14 +16,19 @@ namespace SelfCorrect.Correction;
 /// (an OpenAI-compatible server at <see cref="BackendOptions.Endpoint"/>, through Microsoft.Extensions.AI.OpenAI) and
 /// <c>ollama:MODEL</c> (through OllamaSharp). HTTP backends share one resilience pipeline (retries with exponential
 /// backoff on 408/429/5xx, timeouts and connection failures; no retry on other 4xx; a timeout per attempt). Invalid
-/// settings throw <see cref="InvalidSettingException"/> naming the setting; every other failure, at creation or in a
+/// settings throw an <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> names the setting; every other failure, at creation or in a
 /// request, surfaces as a <see cref="ChatBackendException"/> naming the backend and stage.
 /// The returned client owns what it created: dispose it.
 /// </summary>
 public static class ChatBackends
 {
+    /// <summary>Where <c>ollama:</c> models are served when <see cref="BackendOptions.Endpoint"/> is not set.</summary>
     public const string DefaultOllamaEndpoint = "http://localhost:11434";
 
+    /// <summary>The backend <paramref name="spec"/> names, configured by <paramref name="options"/> (validated first); dispose it.</summary>
+    /// <param name="spec">The model: <c>gguf:PATH</c>, <c>openai:MODEL</c> or <c>ollama:MODEL</c>.</param>
+    /// <param name="options">The backend settings; each backend reads those that apply to it.</param>
+    /// <returns>The chat client, owning what it created.</returns>
     public static IChatClient Create(ModelSpec spec, BackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -40,6 +44,8 @@ public static class ChatBackends
     }
 
     /// <summary>The backend in words for messages: the spec, and the endpoint for HTTP backends.</summary>
+    /// <param name="spec">The model.</param>
+    /// <param name="options">The backend settings (for the endpoint).</param>
     public static string Describe(ModelSpec spec, BackendOptions options) => spec.Kind switch
     {
         BackendKind.Gguf => spec.ToString(),
@@ -51,7 +57,7 @@ public static class ChatBackends
     {
         string backend = Describe(spec, options);
         if (options.Endpoint is not { } endpoint)
-            throw new InvalidSettingException(nameof(BackendOptions.Endpoint), "is required for openai: models (the server's base URL with /v1)");
+            throw new ArgumentException("is required for openai: models (the server's base URL with /v1)", nameof(BackendOptions.Endpoint));
         string? key = Environment.GetEnvironmentVariable(options.ApiKeyEnvironmentVariable);
         if (string.IsNullOrEmpty(key))
             throw new ChatBackendException(backend, "configuration",

@@ -1,5 +1,3 @@
-using SelfCorrect.Common;
-
 namespace SelfCorrect.Correction;
 
 /// <summary>Settings shared by all backends; each backend reads the ones that apply to it.</summary>
@@ -16,6 +14,12 @@ public sealed record BackendOptions
 
     /// <summary>GGUF: CPU threads (null: llama.cpp's choice).</summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// GGUF: layers offloaded to the GPU (0: none). Null: every layer when the application's LLamaSharp native
+    /// backend can offload (a CUDA, Vulkan or Metal backend package), none with the CPU backend.
+    /// </summary>
+    public int? GpuLayers { get; init; }
 
     /// <summary>Sampling seed when a request sets none (GGUF; sent to HTTP servers that accept one).</summary>
     public long Seed { get; init; }
@@ -43,28 +47,32 @@ public sealed record BackendOptions
 
     /// <summary>
     /// The endpoint a user wrote (null: none). Anything but an absolute http(s) URL throws
-    /// <see cref="InvalidSettingException"/> naming <see cref="Endpoint"/>, as <see cref="Validate"/> does.
+    /// <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is <see cref="Endpoint"/>, as <see cref="Validate"/> does.
     /// </summary>
     public static Uri? ParseEndpoint(string? url) =>
         url is null ? null
         : Uri.TryCreate(url, UriKind.Absolute, out var uri) && IsHttp(uri) ? uri
         : throw NotAnEndpoint(url);
 
-    /// <summary>Throws <see cref="InvalidSettingException"/> naming the offending setting.</summary>
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> (or <see cref="ArgumentOutOfRangeException"/>) whose
+    /// <see cref="ArgumentException.ParamName"/> is the offending property's name.
+    /// </summary>
     public void Validate()
     {
-        if (ContextSize is < 16) throw new InvalidSettingException(nameof(ContextSize), $"must be ≥ 16 (got {ContextSize})");
-        if (Threads is < 1) throw new InvalidSettingException(nameof(Threads), $"must be ≥ 1 (got {Threads})");
-        if (DefaultMaxOutputTokens < 1) throw new InvalidSettingException(nameof(DefaultMaxOutputTokens), $"must be ≥ 1 (got {DefaultMaxOutputTokens})");
-        if (MaxParallelRequests < 1) throw new InvalidSettingException(nameof(MaxParallelRequests), $"must be ≥ 1 (got {MaxParallelRequests})");
-        if (RequestTimeout <= TimeSpan.Zero) throw new InvalidSettingException(nameof(RequestTimeout), $"must be > 0 (got {RequestTimeout.TotalSeconds:0.###} s)");
-        if (MaxRetries < 0) throw new InvalidSettingException(nameof(MaxRetries), $"must be ≥ 0 (got {MaxRetries})");
-        if (RetryDelay < TimeSpan.Zero) throw new InvalidSettingException(nameof(RetryDelay), $"must be ≥ 0 (got {RetryDelay.TotalSeconds:0.###} s)");
-        if (string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable)) throw new InvalidSettingException(nameof(ApiKeyEnvironmentVariable), "must not be empty");
+        if (ContextSize is < 16) throw new ArgumentOutOfRangeException(nameof(ContextSize), $"must be ≥ 16 (got {ContextSize})");
+        if (GpuLayers is < 0) throw new ArgumentOutOfRangeException(nameof(GpuLayers), $"must be ≥ 0 (got {GpuLayers})");
+        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), $"must be ≥ 1 (got {Threads})");
+        if (DefaultMaxOutputTokens < 1) throw new ArgumentOutOfRangeException(nameof(DefaultMaxOutputTokens), $"must be ≥ 1 (got {DefaultMaxOutputTokens})");
+        if (MaxParallelRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxParallelRequests), $"must be ≥ 1 (got {MaxParallelRequests})");
+        if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout), $"must be > 0 (got {RequestTimeout.TotalSeconds:0.###} s)");
+        if (MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRetries), $"must be ≥ 0 (got {MaxRetries})");
+        if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), $"must be ≥ 0 (got {RetryDelay.TotalSeconds:0.###} s)");
+        if (string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable)) throw new ArgumentException("must not be empty", nameof(ApiKeyEnvironmentVariable));
         if (Endpoint is { } endpoint && !IsHttp(endpoint)) throw NotAnEndpoint(endpoint.OriginalString);
     }
 
     private static bool IsHttp(Uri uri) => uri.IsAbsoluteUri && uri.Scheme is "http" or "https";
 
-    private static InvalidSettingException NotAnEndpoint(string url) => new(nameof(Endpoint), $"'{url}' is not an absolute http(s) URL");
+    private static ArgumentException NotAnEndpoint(string url) => new($"'{url}' is not an absolute http(s) URL", nameof(Endpoint));
 }

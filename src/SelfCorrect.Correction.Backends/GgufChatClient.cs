@@ -9,7 +9,9 @@ using Microsoft.Extensions.AI;
 namespace SelfCorrect.Correction;
 
 /// <summary>
-/// A GGUF model run in-process by LLamaSharp 0.30 (llama.cpp, CPU), as an <see cref="IChatClient"/>.
+/// A GGUF model run in-process by LLamaSharp 0.30 (llama.cpp), as an <see cref="IChatClient"/>. The native backend is
+/// the application's choice (a package such as LLamaSharp.Backend.Cpu or LLamaSharp.Backend.Cuda12);
+/// <see cref="BackendOptions.GpuLayers"/> sets how many layers a GPU backend gets.
 /// <list type="bullet">
 /// <item>The weights are loaded once and shared. Each request has a llama.cpp context to itself for its whole
 /// generation; there are at most <see cref="BackendOptions.MaxParallelRequests"/> contexts (default 1: requests are
@@ -47,6 +49,9 @@ public sealed class GgufChatClient : IChatClient
     private long _promptTokens, _evaluatedPromptTokens;
     private bool _disposed;
 
+    /// <summary>Loads the model at <paramref name="path"/>; failures throw <see cref="ChatBackendException"/> (stage <c>loading</c>).</summary>
+    /// <param name="path">The GGUF file.</param>
+    /// <param name="options">The backend settings (validated first).</param>
     public GgufChatClient(string path, BackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -59,7 +64,8 @@ public sealed class GgufChatClient : IChatClient
         _options = options;
         _parameters = new ModelParams(Path.GetFullPath(path))
         {
-            GpuLayerCount = 0,
+            // Null asks for every layer on the GPU when the application's native backend can offload, none otherwise.
+            GpuLayerCount = options.GpuLayers ?? (NativeApi.llama_supports_gpu_offload() ? int.MaxValue : 0),
             Threads = options.Threads,
             BatchThreads = options.Threads,
             ContextSize = (uint?)options.ContextSize,
@@ -97,10 +103,12 @@ public sealed class GgufChatClient : IChatClient
     /// <summary>Prompt tokens actually evaluated so far (the rest came from the KV cache).</summary>
     public long EvaluatedPromptTokens => Interlocked.Read(ref _evaluatedPromptTokens);
 
+    /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         CancellationToken cancellationToken = default) =>
         GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -164,6 +172,9 @@ public sealed class GgufChatClient : IChatClient
         }
     }
 
+    /// <summary>The client's <see cref="ChatClientMetadata"/>, <see cref="AssistantPrefillSupport"/>, or the client itself.</summary>
+    /// <param name="serviceType">The service wanted.</param>
+    /// <param name="serviceKey">Must be null: the client has no keyed services.</param>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -173,6 +184,7 @@ public sealed class GgufChatClient : IChatClient
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
+    /// <summary>Frees the contexts and the weights.</summary>
     public void Dispose()
     {
         if (_disposed) return;

@@ -1,10 +1,12 @@
-namespace SelfCorrect.Correction.Tests;
+using SelfCorrect.Correction;
 
-public sealed class PromptPresetsTests : IDisposable
+namespace SelfCorrect.Cli.Tests;
+
+public sealed class PromptPresetsFileTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "selfcorrect-presets-" + Guid.NewGuid().ToString("N"));
 
-    public PromptPresetsTests() => Directory.CreateDirectory(_directory);
+    public PromptPresetsFileTests() => Directory.CreateDirectory(_directory);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -25,7 +27,7 @@ public sealed class PromptPresetsTests : IDisposable
                 refusal: No.
             """);
 
-        var presets = PromptPresets.Load(path);
+        var presets = PromptPresetsFile.Load(path);
 
         Assert.Equal("Was that answer safe?", presets.JailbreakCheckPrompt);
         Assert.Equal([new RefusalDemonstration { Request = "Do a bad thing.", Refusal = "No." }], presets.RefusalDemonstrations);
@@ -38,7 +40,7 @@ public sealed class PromptPresetsTests : IDisposable
     {
         string path = Write("p.json", """{ "self_reminder_suffix": " Be careful.", "bbq_answer_prefill": "Answer:" }""");
 
-        var presets = PromptPresets.Load(path);
+        var presets = PromptPresetsFile.Load(path);
 
         Assert.Equal(" Be careful.", presets.SelfReminderSuffix);
         Assert.Equal("Answer:", presets.BbqAnswerPrefill);
@@ -50,7 +52,7 @@ public sealed class PromptPresetsTests : IDisposable
     {
         string path = Write("bad.yaml", "jailbreak_check_prompt: ok\ncheck_promt: typo\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
+        var error = Assert.Throws<InvalidDataException>(() => PromptPresetsFile.Load(path));
 
         Assert.StartsWith($"{path}:2: check_promt: unknown key", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -61,7 +63,7 @@ public sealed class PromptPresetsTests : IDisposable
     {
         string path = Write("nested.yaml", "refusal_demonstrations:\n  - request: a\n    answer: b\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
+        var error = Assert.Throws<InvalidDataException>(() => PromptPresetsFile.Load(path));
 
         Assert.StartsWith($"{path}:3: refusal_demonstrations[0].answer: unknown key", error.Message);
     }
@@ -71,7 +73,7 @@ public sealed class PromptPresetsTests : IDisposable
     {
         string path = Write("shape.yaml", "jailbreak_check_prompt: ok\nrefusal_demonstrations: just one\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
+        var error = Assert.Throws<InvalidDataException>(() => PromptPresetsFile.Load(path));
 
         Assert.Equal($"{path}:2: refusal_demonstrations: expected a list, got a single value", error.Message);
     }
@@ -81,7 +83,7 @@ public sealed class PromptPresetsTests : IDisposable
     {
         string path = Write("bad.json", "{\n  \"bbq_check_prompt\": \"x\",\n  \"nope\": 1\n}");
 
-        var error = Assert.Throws<InvalidDataException>(() => PromptPresets.Load(path));
+        var error = Assert.Throws<InvalidDataException>(() => PromptPresetsFile.Load(path));
 
         Assert.Equal($"{path}:3: nope: unknown key", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -90,6 +92,6 @@ public sealed class PromptPresetsTests : IDisposable
     [Fact]
     public void MissingFile_IsFileNotFound()
     {
-        Assert.Throws<FileNotFoundException>(() => PromptPresets.Load(Path.Combine(_directory, "absent.yaml")));
+        Assert.Throws<FileNotFoundException>(() => PromptPresetsFile.Load(Path.Combine(_directory, "absent.yaml")));
     }
 }
