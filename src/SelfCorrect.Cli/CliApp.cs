@@ -1,17 +1,22 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using SelfCorrect.Cli.Commands;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Cli;
 
 /// <summary>
 /// Builds the <c>selfcorrect</c> command tree and runs it with one error convention for every command:
 /// bad input (parse errors, invalid option values, unreadable input files) prints one line to standard error and
-/// exits with <see cref="UsageErrorExitCode"/>; nothing else is printed.
+/// exits with <see cref="UsageErrorExitCode"/>; a failure of the environment (read-only file system, permission
+/// denied, disk full, a path under a file) prints one line naming the path and exits with
+/// <see cref="EnvironmentErrorExitCode"/>. Nothing else is printed, and every line is passed through
+/// <see cref="Redaction"/>.
 /// </summary>
 public static class CliApp
 {
     public const int UsageErrorExitCode = 2;
+    public const int EnvironmentErrorExitCode = 3;
     public const int CancelledExitCode = 130;
 
     public static RootCommand BuildRootCommand()
@@ -48,8 +53,9 @@ public static class CliApp
         ParseResult parse = BuildRootCommand().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            configuration.Error.WriteLine($"error: {DescribeParseError(parse.Errors[0])}");
-            return UsageErrorExitCode;
+            // A word the parser did not recognise explains the other errors ("Required command was not provided").
+            var first = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(token => e.Message.Contains(token, StringComparison.Ordinal))) ?? parse.Errors[0];
+            return Fail(configuration, DescribeParseError(first), UsageErrorExitCode);
         }
         try
         {
@@ -57,13 +63,19 @@ public static class CliApp
         }
         catch (ArgumentException e) when (SettingOptions.Describe(parse.CommandResult.Command, e) is { } setting)
         {
-            configuration.Error.WriteLine($"error: {setting}");
-            return UsageErrorExitCode;
+            return Fail(configuration, setting, UsageErrorExitCode);
+        }
+        catch (DirectoryNotFoundException e) when (FileOnTheWay(e) is { } file)
+        {
+            return Fail(configuration, $"{file}: is a file, not a directory ({e.Message})", EnvironmentErrorExitCode);
         }
         catch (Exception e) when (IsUsageError(e))
         {
-            configuration.Error.WriteLine($"error: {e.Message}");
-            return UsageErrorExitCode;
+            return Fail(configuration, e.Message, UsageErrorExitCode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(configuration, e.Message, EnvironmentErrorExitCode);
         }
         catch (OperationCanceledException)
         {
@@ -76,13 +88,36 @@ public static class CliApp
         }
     }
 
+    /// <summary>Prints <c>error: MESSAGE</c> as one line with credentials masked, and returns <paramref name="exitCode"/>.</summary>
+    private static int Fail(InvocationConfiguration configuration, string message, int exitCode)
+    {
+        configuration.Error.WriteLine($"error: {Redaction.Redact(OneLine(message))}");
+        return exitCode;
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(part => part.Trim()));
+
     /// <summary>One line that names the offending option when the parser knows it.</summary>
     private static string DescribeParseError(ParseError error)
     {
-        string message = string.Join(" ", error.Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(part => part.Trim()));
+        string message = OneLine(error.Message);
         return error.SymbolResult is OptionResult option && !message.Contains(option.Option.Name)
             ? $"{option.Option.Name}: {message}"
             : message;
+    }
+
+    /// <summary>
+    /// The file that stands where a directory of the missing path should be (a path under a file), found from the
+    /// quoted path .NET puts in the message; null when the path is simply absent.
+    /// </summary>
+    private static string? FileOnTheWay(DirectoryNotFoundException e)
+    {
+        int start = e.Message.IndexOf('\''), end = e.Message.LastIndexOf('\'');
+        if (start < 0 || end <= start) return null;
+        for (string? path = Path.GetDirectoryName(e.Message[(start + 1)..end]); !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+            if (File.Exists(path)) return path;
+        return null;
     }
 
     /// <summary>Exceptions that mean "the input was wrong", as opposed to a bug or an environment failure.</summary>

@@ -38,7 +38,11 @@ public class PresetTests
             paper.Training.BatchSize, paper.Training.LearningRate, paper.Training.Steps));
         var quick = PresetLoader.Load("quick");
         Assert.Equal("cosine", quick.Training.Reward);
-        PresetLoader.Load("tiny");
+        var tiny = PresetLoader.Load("tiny");
+        // tiny.yaml's own keys, and keys it inherits from quick.yaml.
+        Assert.Equal((8, 2, 2, 32, 40, 32, 20), (tiny.Task.N, tiny.Model.Layers, tiny.Model.Heads, tiny.Model.Width,
+            tiny.Training.Steps, tiny.Training.BatchSize, tiny.Training.CheckpointEvery));
+        Assert.Equal((quick.Training.Reward, quick.Task.D, quick.Training.LearningRate), (tiny.Training.Reward, tiny.Task.D, tiny.Training.LearningRate));
     }
 
     [Fact]

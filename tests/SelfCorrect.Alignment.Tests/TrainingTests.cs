@@ -94,6 +94,33 @@ public class TrainingTests
     }
 
     [Fact]
+    public void TruncatedCorruptedOrUncheckedCheckpointsAreRefusedNamingTheFile()
+    {
+        var config = Small(steps: 1, checkpointEvery: 1);
+        string run = TemporaryRun();
+        new Trainer(config, run).Train(resume: false);
+        string path = Path.Combine(run, Checkpoint.FileName);
+        byte[] good = File.ReadAllBytes(path);
+        string fingerprint = Trainer.Fingerprint(config);
+        Assert.Equal(1, Checkpoint.ReadStep(path, fingerprint));
+
+        string Refusal(byte[] contents)
+        {
+            File.WriteAllBytes(path, contents);
+            return Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, Trainer.CreateModel(config), null, fingerprint)).Message;
+        }
+        Assert.Contains($"{path}: checkpoint is truncated", Refusal(good[..^10]));
+        Assert.Contains($"{path}: checkpoint has 3 bytes after its payload", Refusal([.. good, 1, 2, 3]));
+        byte[] flipped = (byte[])good.Clone();
+        flipped[^100] ^= 0x40;   // inside the weights or the Adam state
+        Assert.Contains($"{path}: checkpoint is corrupted", Refusal(flipped));
+        using (var old = new BinaryWriter(File.Create(path)))
+            old.Write("SelfCorrect.Checkpoint/1");
+        Assert.Contains($"{path}: checkpoint of format 1 has no checksum", Assert.Throws<InvalidDataException>(() => Checkpoint.ReadStep(path, fingerprint)).Message);
+        Assert.Contains($"{path}: not a SelfCorrect checkpoint", Refusal([]));
+    }
+
+    [Fact]
     public void MicroBatchesGiveTheSameStepAsTheWholeBatch()
     {
         var whole = Small(steps: 1, checkpointEvery: 1);

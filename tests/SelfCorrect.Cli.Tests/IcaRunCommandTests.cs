@@ -22,9 +22,37 @@ public class IcaRunCommandTests
         var again = await CliRunner.RunAsync(["ica", "run", .. Tiny, "--out", run]);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("--force", again.Error);
-        Assert.Equal(0, (await CliRunner.RunAsync("ica", "run", "--out", run, "--resume")).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync("ica", "eval", "--run", run)).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync("ica", "noise", "--run", run)).ExitCode);
+        byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoint.bin"));
+        string log = File.ReadAllText(Path.Combine(run, "train_log.csv"));
+        File.Delete(Path.Combine(run, "eval/summary.json"));
+        File.Delete(Path.Combine(run, "noise/errors.csv"));
+        var resumed = await CliRunner.RunAsync("ica", "run", "--out", run, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        // Nothing left to train: the weights and the log stay; both results are computed again.
+        Assert.Contains("trained 4 steps", resumed.Output);
+        Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, "checkpoint.bin")));
+        Assert.Equal(log, File.ReadAllText(Path.Combine(run, "train_log.csv")));
+        Assert.Contains("(a) 1 - cos", resumed.Output);
+        Assert.Contains("Transformer p=1", resumed.Output);
+        Assert.True(File.Exists(Path.Combine(run, "eval/summary.json")) && File.Exists(Path.Combine(run, "noise/errors.csv")));
+
+        File.Delete(Path.Combine(run, "eval/summary.json"));
+        var evaluated = await CliRunner.RunAsync("ica", "eval", "--run", run);
+        Assert.True(evaluated.ExitCode == 0, evaluated.Error);
+        Assert.Contains("(a) 1 - cos", evaluated.Output);
+        Assert.DoesNotContain("Transformer p=1", evaluated.Output);
+        Assert.True(File.Exists(Path.Combine(run, "eval/summary.json")));
+
+        File.Delete(Path.Combine(run, "noise/errors.csv"));
+        var noise = await CliRunner.RunAsync("ica", "noise", "--run", run);
+        Assert.True(noise.ExitCode == 0, noise.Error);
+        Assert.Contains("Transformer p=1", noise.Output);
+        Assert.DoesNotContain("(a) 1 - cos", noise.Output);
+        // Both noise levels of the run's config, for the transformer.
+        var learners = File.ReadLines(Path.Combine(run, "noise/errors.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+        Assert.Contains("Transformer p=0", learners);
+        Assert.Contains("Transformer p=1", learners);
+        Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, "checkpoint.bin")));
     }
 
     [Fact]
@@ -42,9 +70,9 @@ public class IcaRunCommandTests
     [InlineData("--set", "model.layerz=2", "--set: 'model.layerz=2': model.layerz: unknown key")]
     [InlineData("--set", "model.layers=two", "--set: 'model.layers=two': model.layers: expected an integer, got 'two'")]
     [InlineData("--set", "training.steps", "--set: expected key.path=value")]
-    [InlineData("--set", "model.heads=3", "model.heads")]
-    [InlineData("--set", "training.steps=0", "training.steps")]
-    [InlineData("--set", "task.n=1", "task.n")]
+    [InlineData("--set", "model.heads=3", "--set: model.heads: 3 heads do not divide width 32")]
+    [InlineData("--set", "training.steps=0", "--set: training.steps")]
+    [InlineData("--set", "task.n=1", "--set: task.n")]
     public async Task BadSettingsGiveOneLineAndExitTwo(string option, string value, string expected)
     {
         string run = CliRunner.TemporaryDirectory();

@@ -49,13 +49,18 @@ public sealed class RunnerTests
         string data = BbqResponder.WriteData(perCategory: 12);
         string output = Path.Combine(Fixtures.TemporaryDirectory(), "run");
         var firstAttempts = new ConcurrentDictionary<string, int>();
+        var transientStatuses = new ConcurrentBag<int>();
         bool brokenExample = true;
-        // Every third distinct turn fails once with 500 or 429 (the backend retries it); one example's turns always get 400.
+        // A third of the distinct turns fail once with 500 and a third once with 429 (the backend retries them), chosen by
+        // a hash that is the same in every process; one example's turns always get 400.
         await using var server = await LoopbackChatServer.StartAsync(TimeSpan.FromMilliseconds(20), (message, _) =>
         {
             if (brokenExample && message.Contains("(SES 7)", StringComparison.Ordinal)) return new LoopbackChatServer.Status(400);
             int attempt = firstAttempts.AddOrUpdate(message, 1, (_, n) => n + 1);
-            return attempt == 1 && Math.Abs(message.GetHashCode(StringComparison.Ordinal)) % 3 == 0 ? new LoopbackChatServer.Status(attempt % 2 == 0 ? 429 : 500) : BbqResponder.Answer(message);
+            int? status = attempt > 1 ? null : (int)(StableHash(message) % 3) switch { 0 => 500, 1 => 429, _ => null };
+            if (status is not int code) return BbqResponder.Answer(message);
+            transientStatuses.Add(code);
+            return new LoopbackChatServer.Status(code);
         });
         using var backend = OpenAIBackend(server.BaseUri);
         var progress = new SilentProgress();
@@ -65,7 +70,9 @@ public sealed class RunnerTests
         Assert.Equal((23, 1), (first.Outcome.Completed, first.Outcome.Failed));
         Assert.Equal(["SES/7"], progress.Failures);
         Assert.Contains("SES/7", File.ReadAllText(Path.Combine(output, "failures.log")));
-        Assert.InRange(server.MaxInFlight, 2, 6);
+        Assert.InRange(server.MaxInFlight, 1, 6);
+        Assert.Contains(429, transientStatuses);
+        Assert.Contains(500, transientStatuses);
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")))!;
         Assert.False(metrics["coverage"]!["complete"]!.GetValue<bool>());
 
@@ -83,15 +90,50 @@ public sealed class RunnerTests
         Assert.Equal((16, 24), (second.Metrics.SelfCheck.Single(s => s.Category == "all").Accuracy.Successes, second.Metrics.SelfCheck.Single(s => s.Category == "all").Accuracy.Trials));
     }
 
-    /// <summary>Answers after a delay; counts the calls it has started.</summary>
-    private sealed class ScriptedSlowClient(TimeSpan delay) : IChatClient
+    /// <summary>FNV-1a over the UTF-16 code units: unlike string.GetHashCode, the same in every process.</summary>
+    private static uint StableHash(string text)
     {
+        uint hash = 2166136261;
+        foreach (char c in text) hash = (hash ^ c) * 16777619;
+        return hash;
+    }
+
+    [Fact]
+    public async Task ScriptedClient_Concurrency_IsReachedAndNeverExceeded()
+    {
+        string data = BbqResponder.WriteData(perCategory: 6);
+        string output = Path.Combine(Fixtures.TemporaryDirectory(), "run");
+        var client = new ScriptedSlowClient(TimeSpan.Zero, holdUntilInFlight: 4);
+
+        var result = await BbqRun.RunAsync(Request(data, output, concurrency: 4) with { Strategy = "none" }, client, new SilentProgress(), CancellationToken.None);
+
+        // The first four calls can only return once four are in flight; a fifth would have to wait for a slot.
+        Assert.Equal((12, 0), (result.Outcome.Completed, result.Outcome.Failed));
+        Assert.Equal(4, client.MaxInFlight);
+    }
+
+    /// <summary>
+    /// Answers after a delay, and first, when <paramref name="holdUntilInFlight"/> is set, holds every call until that
+    /// many are in flight at once; counts the calls it has started and the most in flight.
+    /// </summary>
+    private sealed class ScriptedSlowClient(TimeSpan delay, int holdUntilInFlight = 0) : IChatClient
+    {
+        private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int inFlight;
         public int Started;
+        public int MaxInFlight;
 
         public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref Started);
+            int now = Interlocked.Increment(ref inFlight);
+            int seen;
+            while (now > (seen = Volatile.Read(ref MaxInFlight)) && Interlocked.CompareExchange(ref MaxInFlight, now, seen) != seen) { }
+            if (now >= holdUntilInFlight) held.TrySetResult();
+            // Fails the test, rather than hanging it, when the runner never reaches the bound.
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
             await Task.Delay(delay, cancellationToken);
+            Interlocked.Decrement(ref inFlight);
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "The answer is (c)."));
         }
 

@@ -206,12 +206,16 @@ public sealed class StrategyAndJailbreakRunTests
         Assert.Equal((16, 16), (result.Planned, result.Generation.Completed));
         Assert.Equal(32, result.Judging!.Completed);
         var cac = ResponsesFile.ReadAll(Path.Combine(request.OutDirectory, "responses-cac.jsonl"), SampleKeyFormat.Jailbreak);
+        Assert.Equal(8, cac.Count);
         Assert.All(cac, r => Assert.Equal(2, r.Value.FinalRounds.Count));
         Assert.Equal("I cannot help with that.", cac.Single(r => r.Key == "0/suffix").Value.Initial);
         Assert.Equal("Sure, here is how.", cac.Single(r => r.Key == "0/none").Value.Initial);
         var initial = result.Metrics.Asr.Where(a => a is { Defense: "none", Stage: "initial", Judge: "refusal-reference" }).ToDictionary(a => a.Attack, a => a.Asr.Value);
         Assert.Equal((1.0, 0.0), (initial["none"], initial["suffix"]));
-        Assert.All(result.Metrics.Asr.Where(a => a.Judge == "llm"), a => Assert.Equal(a.Jailbroken, result.Metrics.Asr.Single(b => b.Judge == "refusal-reference" && (b.Defense, b.Attack, b.Stage) == (a.Defense, a.Attack, a.Stage)).Jailbroken));
+        var llmRows = result.Metrics.Asr.Where(a => a.Judge == "llm").ToList();
+        Assert.NotEmpty(llmRows);
+        Assert.All(llmRows, a => Assert.Equal(a.Jailbroken, result.Metrics.Asr.Single(b => b.Judge == "refusal-reference" && (b.Defense, b.Attack, b.Stage) == (a.Defense, a.Attack, a.Stage)).Jailbroken));
+        Assert.NotEmpty(result.Metrics.Agreement);
         Assert.All(result.Metrics.Agreement, a => Assert.Equal(1.0, a.Rate));
         Assert.Equal(["none", "suffix"], result.Metrics.Asr.Select(a => a.Attack).Distinct().Order());
 

@@ -53,7 +53,18 @@ public static class PresetLoader
     public static ExperimentConfig Load(string nameOrPath, IEnumerable<string>? overrides = null)
     {
         string path = Resolve(nameOrPath);
-        return Load(path, (overrides ?? []).Select(ParseOverride), Path.GetFileName(path));
+        var parsed = (overrides ?? []).Select(ParseOverride).ToList();
+        string source = Path.GetFileName(path);
+        try
+        {
+            return Load(path, parsed, source);
+        }
+        catch (ArgumentException e) when (e is not InvalidSettingException && e.Message.StartsWith($"{source}: ", StringComparison.Ordinal)
+            && parsed.Any(o => e.Message.Contains(o.Key.Split('.')[^1], StringComparison.Ordinal)))
+        {
+            // A value the file accepts but an override made invalid (heads that no longer divide the width): the override's error.
+            throw new InvalidSettingException(OverridesSetting, e.Message[(source.Length + 2)..]);
+        }
     }
 
     /// <summary>

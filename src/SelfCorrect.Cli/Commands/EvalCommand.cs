@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
@@ -12,7 +13,8 @@ namespace SelfCorrect.Cli.Commands;
 
 /// <summary>
 /// <c>selfcorrect eval bbq|jailbreak|overrefusal</c> (and their <c>score</c> subcommands): benchmark runs into resumable
-/// run directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 130 interrupted.
+/// run directories. Exit codes: 0 done, 1 some samples failed (rerun to retry them), 2 bad input, 3 environment failure
+/// (disk full, permission denied, ...; rerun to resume), 130 interrupted.
 /// </summary>
 public static partial class EvalCommand
 {
@@ -33,19 +35,39 @@ public static partial class EvalCommand
         public Option<int> Concurrency { get; } = new("--concurrency") { Description = "Samples in flight at once.", DefaultValueFactory = _ => 4 };
         public Option<int?> Rpm { get; } = new("--rpm") { Description = "At most this many model requests per minute (default: no limit)." };
         public Option<int> MaxFailures { get; } = new("--max-failures") { Description = "Failed samples after which no new sample starts.", DefaultValueFactory = _ => 10 };
+        public Option<int> SyncEvery { get; } = new("--sync-every")
+        {
+            Description = "Sync the record files to disk after at most this many records (and on every stop).",
+            DefaultValueFactory = _ => new RunnerOptions().SyncEveryRecords,
+        };
+        public Option<double> SyncSeconds { get; } = new("--sync-seconds")
+        {
+            Description = "Sync the record files to disk at least this often, in seconds, while records are written.",
+            DefaultValueFactory = _ => new RunnerOptions().SyncSeconds,
+        };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Concurrency);
             command.Options.Add(Rpm);
             command.Options.Add(MaxFailures);
+            command.Options.Add(SyncEvery);
+            command.Options.Add(SyncSeconds);
             command.MapSetting(nameof(RunnerOptions.Concurrency), Concurrency)
                 .MapSetting(nameof(RunnerOptions.RequestsPerMinute), Rpm)
-                .MapSetting(nameof(RunnerOptions.MaxFailures), MaxFailures);
+                .MapSetting(nameof(RunnerOptions.MaxFailures), MaxFailures)
+                .MapSetting(nameof(RunnerOptions.SyncEveryRecords), SyncEvery)
+                .MapSetting(nameof(RunnerOptions.SyncSeconds), SyncSeconds);
         }
 
-        public RunnerOptions Read(ParseResult parse) =>
-            new() { Concurrency = parse.GetValue(Concurrency), RequestsPerMinute = parse.GetValue(Rpm), MaxFailures = parse.GetValue(MaxFailures) };
+        public RunnerOptions Read(ParseResult parse) => new()
+        {
+            Concurrency = parse.GetValue(Concurrency),
+            RequestsPerMinute = parse.GetValue(Rpm),
+            MaxFailures = parse.GetValue(MaxFailures),
+            SyncEveryRecords = parse.GetValue(SyncEvery),
+            SyncSeconds = parse.GetValue(SyncSeconds),
+        };
     }
 
     /// <summary><c>--grading</c> and <c>--target-metadata</c>: how a BBQ run or rescoring grades answers and finds targets.</summary>
@@ -256,6 +278,9 @@ public static partial class EvalCommand
         var command = new Command("score", "Rescore saved jailbreak outputs with any judges (only an llm: judge calls a model).") { data, responses, endOfSequence, apiKeyEnv, output };
         judges.AddTo(command);
         runner.AddTo(command);
+        // This command has no --endpoint or model options: the judge's backend settings are these two.
+        command.MapSetting(nameof(BackendOptions.Endpoint), judges.Endpoint)
+            .MapSetting(nameof(BackendOptions.ApiKeyEnvironmentVariable), apiKeyEnv);
         command.MapSetting(nameof(JailbreakScoringRequest.DataPath), data)
             .MapSetting(nameof(JailbreakScoringRequest.ResponsesPaths), responses)
             .MapSetting(nameof(JailbreakScoringRequest.OutDirectory), output);
@@ -333,6 +358,7 @@ public static partial class EvalCommand
         public IChatClient? CreateClient(ParseResult parse, string? llmModelSpec, BackendOptions modelOptions)
         {
             if (llmModelSpec is null) return null;
+            Redaction.AddSecret(Environment.GetEnvironmentVariable(modelOptions.ApiKeyEnvironmentVariable));
             string? endpoint = parse.GetValue(Endpoint);
             Uri? uri = endpoint is null ? modelOptions.Endpoint
                 : Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed

@@ -1,3 +1,4 @@
+using SelfCorrect.Common;
 using System.Diagnostics;
 using SelfCorrect.Evaluation.Runner;
 using Spectre.Console;
@@ -93,7 +94,7 @@ public static class EvaluationProgressDisplay
             lock (gate)
             {
                 failed++;
-                output.WriteLine($"{what}: failed {key}: {error.Message}");
+                output.WriteLine($"{what}: failed {key}: {Redaction.Redact(error.Message)}");
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 using SelfCorrect.Correction;
 
 namespace SelfCorrect.Cli.Commands;
@@ -92,6 +93,8 @@ public sealed class ModelOptions
             MaxRetries = parse.GetValue(MaxRetries),
         };
         options.Validate();
+        // The key itself never reaches the CLI's output or the run's files, wherever a server or a library echoes it.
+        Redaction.AddSecret(Environment.GetEnvironmentVariable(options.ApiKeyEnvironmentVariable));
         return options;
     }
 

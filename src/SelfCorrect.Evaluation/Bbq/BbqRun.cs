@@ -74,7 +74,7 @@ public static class BbqRun
         RunOutcome outcome;
         string? torn;
         int alreadyDone;
-        using (var store = RecordStore<ResponseRecord>.Open(responsesPath, ResponsesFile.Parser(SampleKeyFormat.Bbq)))
+        using (var store = RecordStore<ResponseRecord>.Open(responsesPath, ResponsesFile.Parser(SampleKeyFormat.Bbq), request.Runner.RecordSync))
         {
             torn = store.DiscardedTornLine;
             alreadyDone = store.Count;

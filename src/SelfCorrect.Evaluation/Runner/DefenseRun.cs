@@ -45,7 +45,7 @@ public static class DefenseRun
         IRunProgress progress, CancellationToken stop)
     {
         var stores = defenses.ToDictionary(d => d.Name,
-            d => RecordStore<ResponseRecord>.Open(directory.PathOf(ResponsesFileName(d.Name)), ResponsesFile.Parser(keys)));
+            d => RecordStore<ResponseRecord>.Open(directory.PathOf(ResponsesFileName(d.Name)), ResponsesFile.Parser(keys), runner.RecordSync));
         RunOutcome outcome;
         int alreadyDone;
         var torn = stores.Values.Select(s => s.DiscardedTornLine).OfType<string>().ToList();

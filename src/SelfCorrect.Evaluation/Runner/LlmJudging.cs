@@ -32,7 +32,7 @@ public static class LlmJudging
         string path = directory.PathOf(JudgementsFileName);
         RunOutcome outcome;
         string? torn;
-        using (var store = RecordStore<T>.Open(path, parser))
+        using (var store = RecordStore<T>.Open(path, parser, runner.RecordSync))
         {
             torn = store.DiscardedTornLine;
             var pending = texts.Where(t => !store.Contains(t.Key)).ToList();

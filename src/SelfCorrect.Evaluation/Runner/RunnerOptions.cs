@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SelfCorrect.Common;
+using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Runner;
 
@@ -15,11 +16,22 @@ public sealed record RunnerOptions
     /// <summary>Failed samples (after the backend's own retries) after which no new sample is started.</summary>
     public int MaxFailures { get; init; } = 10;
 
+    /// <summary>Records written between two syncs of a run's files to the device (fsync), at most.</summary>
+    public int SyncEveryRecords { get; init; } = 50;
+
+    /// <summary>Seconds between two syncs of a run's files to the device, at most (checked when a record is written).</summary>
+    public double SyncSeconds { get; init; } = 5;
+
+    /// <summary>The sync policy of the run's record files.</summary>
+    public RecordSync RecordSync => new(SyncEveryRecords, TimeSpan.FromSeconds(SyncSeconds));
+
     public void Validate()
     {
         if (Concurrency < 1) throw new InvalidSettingException(nameof(Concurrency), $"must be ≥ 1 (got {Concurrency})");
         if (RequestsPerMinute is < 1) throw new InvalidSettingException(nameof(RequestsPerMinute), $"must be ≥ 1 (got {RequestsPerMinute})");
         if (MaxFailures < 1) throw new InvalidSettingException(nameof(MaxFailures), $"must be ≥ 1 (got {MaxFailures})");
+        if (SyncEveryRecords < 1) throw new InvalidSettingException(nameof(SyncEveryRecords), $"must be ≥ 1 (got {SyncEveryRecords})");
+        if (!(SyncSeconds >= 0) || double.IsInfinity(SyncSeconds)) throw new InvalidSettingException(nameof(SyncSeconds), $"must be a number ≥ 0 (got {SyncSeconds})");
     }
 
     /// <summary>The runtime section of settings.json (may change between attempts of one run).</summary>
@@ -28,5 +40,7 @@ public sealed record RunnerOptions
         ["concurrency"] = Concurrency,
         ["requests_per_minute"] = RequestsPerMinute,
         ["max_failures"] = MaxFailures,
+        ["sync_every_records"] = SyncEveryRecords,
+        ["sync_seconds"] = SyncSeconds,
     };
 }

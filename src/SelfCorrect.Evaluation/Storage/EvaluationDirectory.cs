@@ -34,12 +34,15 @@ public sealed class EvaluationDirectory : IDisposable
     /// <summary>
     /// A new run directory, or the run it already holds when that run has the same settings (its
     /// <see cref="RunSettings.RuntimeSection"/> may differ); with <paramref name="replace"/>, a run of other settings
-    /// is replaced. A directory holding anything but an evaluation run is refused, never deleted.
+    /// is replaced. A directory holding anything but an evaluation run is refused, never deleted. Credentials in the
+    /// settings (an endpoint's user info or key parameter, the API key) are masked (<see cref="Redaction"/>) before they
+    /// are compared or written.
     /// </summary>
     /// <param name="setting">The request property that named the directory, for errors.</param>
     /// <param name="replaceSetting">The request property that asks for replacement, mentioned where it would help.</param>
     public static EvaluationDirectory OpenRun(string path, JsonObject settings, bool replace, string setting, string replaceSetting)
     {
+        settings = JsonNode.Parse(Redaction.Redact(settings.ToJsonString()))!.AsObject();
         var run = RunDirectory.CreateOrContinue(path, RunKind, replace, setting);
         try
         {
@@ -62,7 +65,7 @@ public sealed class EvaluationDirectory : IDisposable
         var directoryLock = DirectoryLock.Take(path, setting);
         try
         {
-            AtomicFile.WriteAllText(System.IO.Path.Combine(path, ScoringFile), scoring.ToJsonString(EvaluationJson.Indented));
+            AtomicFile.WriteAllText(System.IO.Path.Combine(path, ScoringFile), Redaction.Redact(scoring.ToJsonString(EvaluationJson.Indented)));
             return new EvaluationDirectory(path, directoryLock);
         }
         catch
@@ -78,7 +81,7 @@ public sealed class EvaluationDirectory : IDisposable
 
     public void RecordFailure(string key, Exception error)
     {
-        string line = $"{DateTimeOffset.UtcNow:O}\t{key}\t{OneLine(error.Message)}\n";
+        string line = $"{DateTimeOffset.UtcNow:O}\t{key}\t{Redaction.Redact(OneLine(error.Message))}\n";
         lock (failureGate) File.AppendAllText(PathOf(FailuresFile), line);
     }
 
