@@ -29,6 +29,18 @@ public sealed class ModelOptions
         DefaultValueFactory = _ => "OPENAI_API_KEY",
     };
 
+    public Option<PrefillMode> Prefill { get; } = new("--prefill")
+    {
+        Description = "Assistant prefill (e.g. BBQ's \"The answer is\"): auto (gguf, ollama, and openai: with --server vllm or llamacpp), on (also other openai: servers), off.",
+        DefaultValueFactory = _ => PrefillMode.Auto,
+    };
+
+    public Option<OpenAIServer> Server { get; } = new("--server")
+    {
+        Description = "openai: which server it is, which decides how a prefill is sent: vllm (continue_final_message), llamacpp (a trailing assistant message), other (no prefill unless --prefill on).",
+        DefaultValueFactory = _ => OpenAIServer.Other,
+    };
+
     public Option<int?> ContextSize { get; } = new("--context-size") { Description = "gguf: context window in tokens (default: the model's, at most 4096)." };
 
     public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads (default: llama.cpp's choice)." };
@@ -55,7 +67,7 @@ public sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, ContextSize, Threads, GpuLayers, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
+        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, Prefill, Server, ContextSize, Threads, GpuLayers, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
             command.Options.Add(option);
     }
 
@@ -64,6 +76,8 @@ public sealed class ModelOptions
         .MapSetting(nameof(ModelSpec), Model)
         .MapSetting(nameof(BackendOptions.Endpoint), Endpoint)
         .MapSetting(nameof(BackendOptions.ApiKeyEnvironmentVariable), ApiKeyEnv)
+        .MapSetting(nameof(BackendOptions.Prefill), Prefill)
+        .MapSetting(nameof(BackendOptions.Server), Server)
         .MapSetting(nameof(BackendOptions.ContextSize), ContextSize)
         .MapSetting(nameof(BackendOptions.Threads), Threads)
         .MapSetting(nameof(BackendOptions.GpuLayers), GpuLayers)
@@ -82,6 +96,8 @@ public sealed class ModelOptions
         {
             Endpoint = BackendOptions.ParseEndpoint(parse.GetValue(Endpoint)),
             ApiKeyEnvironmentVariable = parse.GetValue(ApiKeyEnv)!,
+            Prefill = parse.GetValue(Prefill),
+            Server = parse.GetValue(Server),
             ContextSize = parse.GetValue(ContextSize),
             Threads = parse.GetValue(Threads),
             GpuLayers = parse.GetValue(GpuLayers),
