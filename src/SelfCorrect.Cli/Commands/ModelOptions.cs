@@ -57,7 +57,7 @@ public sealed class ModelOptions
 
     public Option<long> Seed { get; } = new("--seed") { Description = "Sampling seed (gguf; sent to servers).", DefaultValueFactory = _ => 0 };
 
-    public Option<float> Temperature { get; } = new("--temperature") { Description = "Sampling temperature (0: greedy, as the paper).", DefaultValueFactory = _ => 0f };
+    public Option<float> Temperature { get; } = new("--temperature") { Description = "Sampling temperature (0: greedy; the reference code samples with each model's default settings instead, e.g. Llama-2-chat at 0.6, top-p 0.9).", DefaultValueFactory = _ => 0f };
 
     public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "New tokens per model call.", DefaultValueFactory = _ => 256 };
 
