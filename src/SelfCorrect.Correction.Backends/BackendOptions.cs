@@ -45,6 +45,12 @@ public sealed record BackendOptions
     /// <summary>HTTP: delay before the first retry; doubled each retry, with jitter (a server's Retry-After wins).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Whether the backend continues a trailing assistant message (the prefill); see <see cref="ChatBackends.ContinuesAssistant"/>.</summary>
+    public PrefillMode Prefill { get; init; } = PrefillMode.Auto;
+
+    /// <summary>openai: which server it is (decides how a prefill is sent, and whether <see cref="PrefillMode.Auto"/> prefills).</summary>
+    public OpenAIServer Server { get; init; } = OpenAIServer.Other;
+
     /// <summary>
     /// The endpoint a user wrote (null: none). Anything but an absolute http(s) URL throws
     /// <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is <see cref="Endpoint"/>, as <see cref="Validate"/> does.

@@ -53,6 +53,20 @@ public static class ChatBackends
         _ => options.Endpoint is { } endpoint ? $"{spec} at {endpoint}" : spec.ToString(),
     };
 
+    /// <summary>
+    /// Whether the backend continues a trailing assistant message, so that a prefill reaches the model: never with
+    /// <see cref="PrefillMode.Off"/>; always with <see cref="PrefillMode.On"/>; with <see cref="PrefillMode.Auto"/>, for
+    /// gguf and ollama, and for openai when <see cref="BackendOptions.Server"/> names vLLM or llama.cpp server.
+    /// </summary>
+    /// <param name="spec">The model.</param>
+    /// <param name="options">The backend settings (<see cref="BackendOptions.Prefill"/>, <see cref="BackendOptions.Server"/>).</param>
+    public static bool ContinuesAssistant(ModelSpec spec, BackendOptions options) => options.Prefill switch
+    {
+        PrefillMode.Off => false,
+        PrefillMode.On => true,
+        _ => spec.Kind != BackendKind.OpenAI || options.Server != OpenAIServer.Other,
+    };
+
     private static IChatClient CreateOpenAI(ModelSpec spec, BackendOptions options)
     {
         string backend = Describe(spec, options);
@@ -72,14 +86,16 @@ public static class ChatBackends
             NetworkTimeout = Timeout.InfiniteTimeSpan,
         };
         var chat = new OpenAI.Chat.ChatClient(spec.Target, new ApiKeyCredential(key), clientOptions).AsIChatClient();
-        return new BackendChatClient(chat, backend, http, options);
+        bool prefill = ContinuesAssistant(spec, options);
+        if (prefill && options.Server == OpenAIServer.Vllm) chat = new VllmContinuationChatClient(chat);
+        return new BackendChatClient(chat, backend, http, options, prefill);
     }
 
     private static IChatClient CreateOllama(ModelSpec spec, BackendOptions options)
     {
         var endpoint = options.Endpoint ?? new Uri(DefaultOllamaEndpoint);
         var http = CreateHttpClient(options, endpoint);
-        return new BackendChatClient(new OllamaApiClient(http, spec.Target), Describe(spec, options), http, options);
+        return new BackendChatClient(new OllamaApiClient(http, spec.Target), Describe(spec, options), http, options, ContinuesAssistant(spec, options));
     }
 
     /// <summary>An HttpClient whose handler retries transient failures with backoff and limits each attempt's time.</summary>
@@ -102,10 +118,19 @@ public static class ChatBackends
         return new HttpClient(handler) { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>Turns an HTTP backend's failures into <see cref="ChatBackendException"/> and owns its HttpClient.</summary>
-    private sealed class BackendChatClient(IChatClient inner, string backend, HttpClient httpClient, BackendOptions options) : DelegatingChatClient(inner)
+    /// <summary>
+    /// Turns an HTTP backend's failures into <see cref="ChatBackendException"/>, owns its HttpClient, and offers
+    /// <see cref="AssistantPrefillSupport"/> when the server continues a trailing assistant message.
+    /// </summary>
+    private sealed class BackendChatClient(IChatClient inner, string backend, HttpClient httpClient, BackendOptions options, bool continuesAssistant)
+        : DelegatingChatClient(inner)
     {
         private const string Stage = "the request";
+
+        public override object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(AssistantPrefillSupport)
+                ? (continuesAssistant && serviceKey is null ? AssistantPrefillSupport.Instance : null)
+                : base.GetService(serviceType, serviceKey);
 
         public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
             CancellationToken cancellationToken = default)

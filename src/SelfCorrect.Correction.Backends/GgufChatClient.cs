@@ -172,7 +172,7 @@ public sealed class GgufChatClient : IChatClient
         }
     }
 
-    /// <summary>The client's <see cref="ChatClientMetadata"/>, <see cref="AssistantPrefillSupport"/>, or the client itself.</summary>
+    /// <summary>The client's <see cref="ChatClientMetadata"/>, <see cref="AssistantPrefillSupport"/> (unless <see cref="PrefillMode.Off"/>), or the client itself.</summary>
     /// <param name="serviceType">The service wanted.</param>
     /// <param name="serviceKey">Must be null: the client has no keyed services.</param>
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -180,7 +180,7 @@ public sealed class GgufChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null) return null;
         if (serviceType == typeof(ChatClientMetadata)) return _metadata;
-        if (serviceType == typeof(AssistantPrefillSupport)) return AssistantPrefillSupport.Instance;
+        if (serviceType == typeof(AssistantPrefillSupport)) return _options.Prefill == PrefillMode.Off ? null : AssistantPrefillSupport.Instance;
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 

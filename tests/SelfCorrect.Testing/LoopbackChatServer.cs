@@ -14,7 +14,7 @@ namespace SelfCorrect.Testing;
 
 /// <summary>
 /// A real HTTP server on loopback (Kestrel) speaking the OpenAI chat-completions protocol (JSON and SSE streaming,
-/// under <see cref="BaseUri"/>) and Ollama's <c>/api/chat</c> (JSON and NDJSON streaming, under <see cref="RootUri"/>).
+/// under <see cref="BaseUri"/>; text completions at /v1/completions, scripted only) and Ollama's <c>/api/chat</c> (JSON and NDJSON streaming, under <see cref="RootUri"/>).
 /// Each reply (an answer, an error status, or a hang until the client gives up) comes either from a script
 /// (<see cref="StartAsync()"/>, then <see cref="Script"/>) or from a responder that decides it from the request's last
 /// user message and its 1-based number (<see cref="StartAsync(TimeSpan, Func{string, int, Reply})"/>, which also
@@ -87,6 +87,7 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         var server = new LoopbackChatServer(app, delay, responder);
         app.MapPost("/v1/chat/completions", context => server.HandleAsync(context, ollama: false));
         app.MapPost("/api/chat", context => server.HandleAsync(context, ollama: true));
+        app.MapPost("/v1/completions", server.CompleteAsync);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         server.RootUri = new Uri(address.TrimEnd('/') + "/");
@@ -149,6 +150,26 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    /// <summary>Text completions (<c>/v1/completions</c>, not streamed): the scripted reply as <c>choices[0].text</c>.</summary>
+    private async Task CompleteAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
+        requests.Enqueue(new Request(context.Request.Headers.Authorization.ToString(), body));
+        switch (script.TryDequeue(out var next) ? next : new Answer("ok"))
+        {
+            case Status status:
+                context.Response.StatusCode = status.Code;
+                break;
+            case Answer answer:
+                await context.Response.WriteAsJsonAsync(new
+                {
+                    id = "cmpl-test", @object = "text_completion", created = 1_700_000_000, model = (string?)body["model"],
+                    choices = new[] { new { index = 0, text = answer.Text, finish_reason = "length" } },
+                });
+                break;
         }
     }
 

@@ -30,6 +30,18 @@ public sealed class ModelOptions
         DefaultValueFactory = _ => "OPENAI_API_KEY",
     };
 
+    public Option<PrefillMode> Prefill { get; } = new("--prefill")
+    {
+        Description = "Assistant prefill (e.g. BBQ's \"The answer is\"): auto (gguf, ollama, and openai: with --server vllm or llamacpp), on (also other openai: servers), off.",
+        DefaultValueFactory = _ => PrefillMode.Auto,
+    };
+
+    public Option<OpenAIServer> Server { get; } = new("--server")
+    {
+        Description = "openai: which server it is, which decides how a prefill is sent: vllm (continue_final_message), llamacpp (a trailing assistant message), other (no prefill unless --prefill on).",
+        DefaultValueFactory = _ => OpenAIServer.Other,
+    };
+
     public Option<int?> ContextSize { get; } = new("--context-size") { Description = "gguf: context window in tokens (default: the model's, at most 4096)." };
 
     public Option<int?> Threads { get; } = new("--threads") { Description = "gguf: CPU threads (default: llama.cpp's choice)." };
@@ -46,7 +58,7 @@ public sealed class ModelOptions
 
     public Option<long> Seed { get; } = new("--seed") { Description = "Sampling seed (gguf; sent to servers).", DefaultValueFactory = _ => 0 };
 
-    public Option<float> Temperature { get; } = new("--temperature") { Description = "Sampling temperature (0: greedy, as the paper).", DefaultValueFactory = _ => 0f };
+    public Option<float> Temperature { get; } = new("--temperature") { Description = "Sampling temperature (0: greedy; the reference code samples with each model's default settings instead, e.g. Llama-2-chat at 0.6, top-p 0.9).", DefaultValueFactory = _ => 0f };
 
     public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "New tokens per model call.", DefaultValueFactory = _ => 256 };
 
@@ -56,7 +68,7 @@ public sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, ContextSize, Threads, GpuLayers, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
+        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, Prefill, Server, ContextSize, Threads, GpuLayers, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
             command.Options.Add(option);
     }
 
@@ -65,6 +77,8 @@ public sealed class ModelOptions
         .MapSetting(nameof(ModelSpec), Model)
         .MapSetting(nameof(BackendOptions.Endpoint), Endpoint)
         .MapSetting(nameof(BackendOptions.ApiKeyEnvironmentVariable), ApiKeyEnv)
+        .MapSetting(nameof(BackendOptions.Prefill), Prefill)
+        .MapSetting(nameof(BackendOptions.Server), Server)
         .MapSetting(nameof(BackendOptions.ContextSize), ContextSize)
         .MapSetting(nameof(BackendOptions.Threads), Threads)
         .MapSetting(nameof(BackendOptions.GpuLayers), GpuLayers)
@@ -83,6 +97,8 @@ public sealed class ModelOptions
         {
             Endpoint = BackendOptions.ParseEndpoint(parse.GetValue(Endpoint)),
             ApiKeyEnvironmentVariable = parse.GetValue(ApiKeyEnv)!,
+            Prefill = parse.GetValue(Prefill),
+            Server = parse.GetValue(Server),
             ContextSize = parse.GetValue(ContextSize),
             Threads = parse.GetValue(Threads),
             GpuLayers = parse.GetValue(GpuLayers),

@@ -50,6 +50,7 @@ public static class BbqRun
         var plan = request.Prepare();
         var model = (JsonObject)request.Model.DeepClone();
         model["prefill_supported"] = backend.GetService<AssistantPrefillSupport>() is not null;
+        var deviations = ProtocolDeviations.Of(backend, request.Presets.BbqAnswerPrefill);
         var settings = new JsonObject
         {
             ["benchmark"] = "bbq",
@@ -67,6 +68,7 @@ public static class BbqRun
             ["strategy"] = DescribeStrategy(plan.Strategy, request.Presets, request.PresetsFile),
             [RunSettings.ScoringSection] = DescribeScoring(request.Grading, plan.Metadata),
             [RunSettings.RuntimeSection] = request.Runner.Describe(),
+            [ProtocolDeviations.Key] = deviations,
         };
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
             nameof(BbqRunRequest.OutDirectory), nameof(BbqRunRequest.Force));
@@ -91,7 +93,9 @@ public static class BbqRun
         }
         var records = ResponsesFile.ReadAll(responsesPath, SampleKeyFormat.Bbq);
         var metrics = BbqScoring.Compute(BbqScoring.Grade(plan.Examples, records, request.Grading, plan.Metadata));
-        directory.WriteMetrics(new Coverage(plan.Selected.Count, records.Count).Wrap(metrics));
+        var metricsFile = new Coverage(plan.Selected.Count, records.Count).Wrap(metrics);
+        metricsFile[ProtocolDeviations.Key] = deviations.DeepClone();
+        directory.WriteMetrics(metricsFile);
         return new BbqRunResult(directory.Path, plan.Selected.Count, alreadyDone, outcome, metrics, torn);
     }
 

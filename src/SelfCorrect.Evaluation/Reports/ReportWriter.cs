@@ -30,6 +30,9 @@ public static class ReportWriter
         document.AddHeading(1, "SelfCorrect evaluation report");
         document.AddTable(new Table(["run", "directory", "benchmark", "model", "method", "samples", "complete"],
             runs.Select(r => (IReadOnlyList<string>)[r.Label, Path.GetFullPath(r.Directory), (string?)r.Metrics["benchmark"] ?? "?", Model(r), Method(r), r.Coverage, r.Complete ? "yes" : "NO (partial run)"]).ToList()));
+        foreach (var run in runs)
+            foreach (string deviation in ProtocolDeviations.Read(run.Metrics))
+                document.AddParagraph($"Protocol deviation in {run.Label}: {deviation}.");
 
         var bbq = runs.Where(r => r.Bbq is not null).Select(r => (r.Label, Metrics: r.Bbq!)).ToList();
         if (bbq.Count > 0) AddBbq(document, bbq, outDirectory, files);

@@ -13,6 +13,8 @@ public static partial class EvaluatedModel
     {
         ["spec"] = spec.ToString(),
         ["endpoint"] = backend.Endpoint?.ToString(),
+        ["prefill"] = backend.Prefill.ToString().ToLowerInvariant(),
+        ["server"] = spec.Kind == BackendKind.OpenAI ? backend.Server.ToString().ToLowerInvariant() : null,
         ["chat_template"] = backend.ChatTemplate,
         ["context_size"] = backend.ContextSize,
         ["temperature"] = chat.Temperature,
