@@ -34,6 +34,18 @@ public sealed class ExperimentConfig
         },
         FeedForward = Model.Ffn,
         LayerNorm = Model.LayerNorm,
+        Activation = Model.Gelu switch
+        {
+            "tanh" => FeedForwardActivation.GeluTanh,
+            "exact" => FeedForwardActivation.Gelu,
+            _ => throw new ArgumentException($"model.gelu: unknown GELU '{Model.Gelu}' (expected tanh or exact)"),
+        },
+        Initialisation = Model.Init switch
+        {
+            "gpt2" => ModelInitialisation.Gpt2,
+            "torch" => ModelInitialisation.Torch,
+            _ => throw new ArgumentException($"model.init: unknown initialisation '{Model.Init}' (expected gpt2 or torch)"),
+        },
     };
 
     /// <summary>Checks every value; the message names the key.</summary>

@@ -11,4 +11,10 @@ public sealed class ModelSettings
     public string Attention { get; set; } = "softmax";
     public bool Ffn { get; set; } = true;
     public bool LayerNorm { get; set; } = true;
+
+    /// <summary>gpt2 | torch: GPT-2's initialisation or libtorch's defaults (<see cref="Models.ModelInitialisation"/>).</summary>
+    public string Init { get; set; } = "gpt2";
+
+    /// <summary>tanh | exact: GPT-2's tanh-approximated GELU or the exact one.</summary>
+    public string Gelu { get; set; } = "tanh";
 }

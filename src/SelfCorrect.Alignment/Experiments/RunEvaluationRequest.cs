@@ -8,7 +8,7 @@ public sealed record RunEvaluationRequest
     /// <summary>Result (a): the transformer against every reference learner over k.</summary>
     public bool Comparison { get; init; }
 
-    /// <summary>Result (b): reward noise shown at evaluation to the transformer and to explicit GD.</summary>
+    /// <summary>Result (b): reward noise shown at evaluation to the transformer, explicit GD and the Adam baseline.</summary>
     public bool Noise { get; init; }
 
     /// <summary>libtorch threads (null: libtorch's choice).</summary>

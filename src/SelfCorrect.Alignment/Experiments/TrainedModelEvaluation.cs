@@ -66,6 +66,8 @@ public static class TrainedModelEvaluation
                 output.WriteLine($"(b) {metric.Label} under reward noise p, mean [95% CI]:");
                 output.Write(ErrorReport.FormatTable(points, metric.Name, noiseKs));
             }
+            output.WriteLine();
+            foreach (var (learner, _, meaning) in NoiseLearners) output.WriteLine($"{learner}: {meaning}");
             output.WriteLine($"wrote {Path.Combine(runDirectory, NoiseDirectory)}/");
         }
     }
@@ -124,7 +126,24 @@ public static class TrainedModelEvaluation
         ];
     }
 
-    /// <summary>Result (b). Learner names carry the noise level, e.g. "Transformer p=0.25" and "GD-pl p=0.25".</summary>
+    /// <summary>The learners of result (b): name, a figure title's note, and what the name means in tables.</summary>
+    public static readonly IReadOnlyList<(string Learner, string Note, string Meaning)> NoiseLearners =
+    [
+        ("Transformer", "trained model", "the trained model"),
+        ("GD-pl", "explicit GD, same steps and η at every p",
+            "explicit GD on the PL loss, squared-distance reward, from W = 0, evaluation.gd_steps steps at one η (tuned on clean held-out contexts) at every p"),
+        (AdamReferenceBudget, "Adam, int(50 - 25p) steps",
+            "the reference's GD baseline: Adam lr 0.1 from a random W on the cosine PL loss, int(50 - 25p) steps (fewer as p grows)"),
+        (AdamFixedBudget, "Adam, 50 steps at every p", "the same Adam learner with 50 steps at every p"),
+    ];
+
+    private const string AdamReferenceBudget = "AdamPL-ref";
+    private const string AdamFixedBudget = "AdamPL-fixed";
+
+    /// <summary>
+    /// Result (b): the transformer, explicit GD (same budget and η at every p), and the reference's Adam baseline
+    /// with its shrinking budget and with a fixed one. Learner names carry the noise level, e.g. "GD-pl p=0.25".
+    /// </summary>
     public static IReadOnlyList<ErrorPoint> NoiseStudy(ExperimentConfig config, InContextTransformer model, string runDirectory,
         Action<string>? progress = null)
     {
@@ -135,6 +154,7 @@ public static class TrainedModelEvaluation
         // η is chosen once, on clean rewards; the step budget is the same at every noise level.
         double eta = EtaGridSearch.Search(candidate => new ExplicitGradientDescent(candidate, e.GdSteps), heldOut).BestEta;
         var gd = new ExplicitGradientDescent(eta, e.GdSteps);
+        var adamFixed = new AdamPlackettLuce(e.Seed, name: AdamFixedBudget);
         using var clean = SampleContexts(task, e);
         var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
         var points = new List<ErrorPoint>();
@@ -143,15 +163,24 @@ public static class TrainedModelEvaluation
             string label = NoiseLabel(p);
             progress?.Invoke(label);
             var shown = WithRewardNoise(clean, e, p);
-            points.AddRange(evaluation.Evaluate([model, gd], shown).Select(point => point with { Learner = $"{point.Learner} {label}" }));
+            var adamReference = new AdamPlackettLuce(e.Seed, steps: AdamPlackettLuce.ReferenceNoiseSteps(p), name: AdamReferenceBudget);
+            points.AddRange(evaluation.Evaluate([model, gd, adamReference, adamFixed], shown).Select(point => point with { Learner = $"{point.Learner} {label}" }));
             shown.Rewards.Dispose();
         }
         string directory = Path.Combine(runDirectory, NoiseDirectory);
-        WriteResults(directory, points, new { evaluation = e, gd_eta = eta, gd_steps = e.GdSteps, task = config.Task }, plotTitle: null);
-        foreach (string learner in new[] { model.Name, gd.Name })
+        WriteResults(directory, points, new
+        {
+            evaluation = e,
+            gd_eta = eta,
+            gd_steps = e.GdSteps,
+            adam_steps = e.NoiseLevels.ToDictionary(NoiseLabel, p => new Dictionary<string, int> { [AdamReferenceBudget] = AdamPlackettLuce.ReferenceNoiseSteps(p), [AdamFixedBudget] = adamFixed.Steps }),
+            learners = NoiseLearners.ToDictionary(l => l.Learner, l => l.Meaning),
+            task = config.Task,
+        }, plotTitle: null);
+        foreach (var (learner, note, _) in NoiseLearners)
             foreach (var metric in ErrorMetric.All)
                 ErrorReport.SavePlot(points.Where(p => p.Learner.StartsWith(learner + " ", StringComparison.Ordinal)).Select(p => p with { Learner = p.Learner[(learner.Length + 1)..] }).ToList(),
-                    metric.Name, metric.Label, $"{learner} under reward noise p ({config.Task.Name} task, {e.Contexts} contexts)",
+                    metric.Name, metric.Label, $"{learner} under reward noise p ({config.Task.Name} task, {e.Contexts} contexts): {note}",
                     Path.Combine(directory, $"{learner.ToLowerInvariant()}_{metric.Name}"));
         return points;
     }

@@ -13,7 +13,11 @@ namespace SelfCorrect.Alignment.Learners;
 /// </summary>
 public sealed class AdamPlackettLuce : IInContextLearner
 {
-    public AdamPlackettLuce(long seed, double learningRate = 0.1, int steps = 50, RewardModel? reward = null, double temperature = 1.0)
+    public const int ReferenceSteps = 50;
+
+    /// <param name="name">The learner's name in tables and figures, where several budgets appear side by side.</param>
+    public AdamPlackettLuce(long seed, double learningRate = 0.1, int steps = ReferenceSteps, RewardModel? reward = null, double temperature = 1.0,
+        string name = "AdamPL")
     {
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "learning rate must be positive");
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be non-negative");
@@ -22,7 +26,14 @@ public sealed class AdamPlackettLuce : IInContextLearner
         Steps = steps;
         Reward = reward ?? RewardModel.Cosine;
         Temperature = temperature;
+        Name = name;
     }
+
+    /// <summary>
+    /// The reference study's budget under reward noise p: int(50 - 25p) steps, fewer as the noise grows (its
+    /// evaluation notebook; docs/theory.md §6).
+    /// </summary>
+    public static int ReferenceNoiseSteps(double p) => (int)(ReferenceSteps - 25 * p);
 
     public long Seed { get; }
     public double LearningRate { get; }
@@ -30,7 +41,7 @@ public sealed class AdamPlackettLuce : IInContextLearner
     public RewardModel Reward { get; }
     public double Temperature { get; }
 
-    public string Name => "AdamPL";
+    public string Name { get; }
 
     public Tensor Predict(AlignmentBatch batch)
     {

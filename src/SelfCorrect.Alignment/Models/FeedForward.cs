@@ -4,7 +4,7 @@ using static TorchSharp.torch.nn;
 
 namespace SelfCorrect.Alignment.Models;
 
-/// <summary>Position-wise FFN: Linear → GELU or ReLU → Linear.</summary>
+/// <summary>Position-wise FFN: Linear → GELU (exact or tanh) or ReLU → Linear.</summary>
 public sealed class FeedForward : Module<Tensor, Tensor>
 {
     private readonly Linear hidden, output;
@@ -24,7 +24,12 @@ public sealed class FeedForward : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var inner = hidden.forward(input);
-        using var activated = activation == FeedForwardActivation.Gelu ? functional.gelu(inner) : functional.relu(inner);
+        using var activated = activation switch
+        {
+            FeedForwardActivation.Gelu => functional.gelu(inner),
+            FeedForwardActivation.GeluTanh => functional.gelu(inner, TorchSharp.Modules.GELU.Approximate.tanh),
+            _ => functional.relu(inner),
+        };
         return output.forward(activated);
     }
 }

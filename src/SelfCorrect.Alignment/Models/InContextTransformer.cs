@@ -18,20 +18,28 @@ public sealed class InContextTransformer : Module<Tensor, Tensor, Tensor, Tensor
     private readonly ModuleList<Block> blocks;
     private readonly Module<Tensor, Tensor> finalNorm;
 
-    public InContextTransformer(TransformerConfig config, string name = "Transformer") : base(nameof(InContextTransformer))
+    /// <param name="generator">
+    /// Source of the <see cref="ModelInitialisation.Gpt2"/> draws (null: libtorch's global generator); libtorch's own
+    /// defaults always draw from the global one.
+    /// </param>
+    public InContextTransformer(TransformerConfig config, Generator? generator = null, string name = "Transformer") : base(nameof(InContextTransformer))
     {
         config.Validate();
         Config = config;
         Name = name;
         readIn = Linear(config.Dimension, config.Width);
         positions = config.PositionEmbeddings ? Embedding(config.SequenceLength, config.Width) : null;
-        // TorchSharp's Embedding starts at N(0, 1); GPT-2 starts positions at N(0, 0.02) so they do not drown the
-        // token content in the residual stream. (GPT-2's small init for every Linear trained slower here.)
-        if (positions is not null) using (no_grad()) positions.weight!.normal_(0, 0.02);
         blocks = new ModuleList<Block>(Enumerable.Range(0, config.Layers).Select(_ => new Block(config)).ToArray());
         finalNorm = config.LayerNorm ? LayerNorm(config.Width) : Identity();
         readOut = Linear(config.Width, config.Dimension);
         RegisterComponents();
+        using (no_grad())
+        {
+            // TorchSharp's Embedding starts at N(0, 1); GPT-2 starts positions at N(0, 0.02) so they do not drown the
+            // token content in the residual stream.
+            positions?.weight!.normal_(0, 0.02, config.Initialisation == ModelInitialisation.Gpt2 ? generator : null);
+            if (config.Initialisation == ModelInitialisation.Gpt2) InitialiseBackboneAsGpt2(generator);
+        }
     }
 
     public TransformerConfig Config { get; }
@@ -39,6 +47,30 @@ public sealed class InContextTransformer : Module<Tensor, Tensor, Tensor, Tensor
     public IList<Block> Blocks => blocks;
     public Linear ReadIn => readIn;
     public Linear ReadOut => readOut;
+
+    /// <summary>
+    /// GPT-2's initialisation of the blocks (LayerNorm's 1 and 0 are libtorch's default already). The residual
+    /// output projections are scaled by 1/√(2·layers) because each block adds two of them to the residual stream.
+    /// </summary>
+    private void InitialiseBackboneAsGpt2(Generator? generator)
+    {
+        double residual = 0.02 / Math.Sqrt(2.0 * Config.Layers);
+        void Normal(Linear linear, double std)
+        {
+            linear.weight!.normal_(0, std, generator);
+            linear.bias?.zero_();
+        }
+        foreach (var block in blocks)
+        {
+            Normal(block.Attention.Query, 0.02);
+            Normal(block.Attention.Key, 0.02);
+            Normal(block.Attention.Value, 0.02);
+            Normal(block.Attention.Output, residual);
+            if (block.FeedForward is not { } feedForward) continue;
+            Normal(feedForward.Hidden, 0.02);
+            Normal(feedForward.Output, residual);
+        }
+    }
 
     /// <summary>Interleaves contexts into tokens [B, 3N, d]: x, y_i, (r_i, 0, …, 0) for each triplet.</summary>
     public static Tensor Tokens(Tensor query, Tensor responses, Tensor rewards)

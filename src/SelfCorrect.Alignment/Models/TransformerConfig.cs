@@ -31,7 +31,9 @@ public sealed record TransformerConfig
     /// <summary>Hidden width of the FFN; null means 4·Width (GPT-2).</summary>
     public int? FeedForwardWidth { get; init; }
 
-    public FeedForwardActivation Activation { get; init; } = FeedForwardActivation.Gelu;
+    public FeedForwardActivation Activation { get; init; } = FeedForwardActivation.GeluTanh;
+
+    public ModelInitialisation Initialisation { get; init; } = ModelInitialisation.Gpt2;
 
     /// <summary>Pre-LayerNorm before attention and FFN, and a final LayerNorm.</summary>
     public bool LayerNorm { get; init; } = true;

@@ -34,17 +34,18 @@ public sealed class Trainer
 
     public string CheckpointPath => Path.Combine(runDirectory, Checkpoint.FileName);
 
-    private static readonly Lock ModelInitialisation = new();
+    private static readonly Lock GlobalGeneratorLock = new();
 
     /// <summary>Model with the run's initial weights (seeded from the training seed).</summary>
     public static InContextTransformer CreateModel(ExperimentConfig config)
     {
-        // The initial weights come from libtorch's global generator: the lock keeps seeding and drawing together
-        // when several runs start at once in one process (a sweep's parallel trainings).
-        lock (ModelInitialisation)
+        // libtorch's default initialisation draws from its global generator: the lock keeps seeding and drawing
+        // together when several runs start at once in one process (a sweep's parallel trainings).
+        using var generator = Seeds.Generator(config.Training.Seed, "model-init-gpt2");
+        lock (GlobalGeneratorLock)
         {
             manual_seed(Seeds.Derive(config.Training.Seed, "model-init"));
-            return new InContextTransformer(config.TransformerConfig());
+            return new InContextTransformer(config.TransformerConfig(), generator);
         }
     }
 

@@ -14,7 +14,7 @@ public static class IcaRunCommands
         yield return TrainingCommand("run", "Train a transformer, then compare it with the reference learners (a) and run the reward-noise study (b).", evaluate: true);
         yield return TrainingCommand("train", "Train a transformer into a run directory (checkpoints, log, resolved config).", evaluate: false);
         yield return EvaluationCommand("eval", "Result (a) for a trained run: transformer vs every reference learner over k.", noise: false);
-        yield return EvaluationCommand("noise", "Result (b) for a trained run: reward noise at evaluation for the transformer and explicit GD.", noise: true);
+        yield return EvaluationCommand("noise", "Result (b) for a trained run: reward noise at evaluation for the transformer, explicit GD and the reference's Adam baseline (its shrinking and a fixed step budget).", noise: true);
     }
 
     private static Command TrainingCommand(string name, string description, bool evaluate)
