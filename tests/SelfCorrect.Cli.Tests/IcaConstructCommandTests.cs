@@ -14,6 +14,7 @@ public class IcaConstructCommandTests
     [InlineData("--objective", "dpo")]
     [InlineData("--dtype", "float16")]
     [InlineData("--steps", "0")]
+    [InlineData("--task", "noisy")]
     public async Task BadInputGivesOneLineErrorExitTwoAndWritesNothing(string option, string value)
     {
         string directory = CliRunner.TemporaryDirectory();
@@ -62,5 +63,25 @@ public class IcaConstructCommandTests
         Assert.True(causal.ExitCode == 0, causal.Error);
         Assert.Equal(3, causal.Output.Split('\n').Count(l => l.StartsWith("error-prefix k=")));
         Assert.True(Rows(causal.Output).Single(r => r.BetaGap == 30).Max <= 1e-9);
+    }
+
+    /// <summary>"error-spacing" rows: the low edge of β·Δ and the max error of the contexts in that bin.</summary>
+    private static List<(double Low, double Max)> SpacingRows(string output) =>
+        output.Split('\n').Where(l => l.StartsWith("error-spacing ")).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(f => (double.Parse(f[3].Trim('[', ','), CultureInfo.InvariantCulture), double.Parse(f[^1], CultureInfo.InvariantCulture)))
+            .ToList();
+
+    [Fact]
+    public async Task OnTheReferenceTaskTheSelectionMisfiresWhereRewardsAreCloserThanTheGap()
+    {
+        var reference = await CliRunner.RunAsync("ica", "construct", "--task", "reference", "--n", "6", "--contexts", "64", "--threads", "1", "--out", CliRunner.TemporaryDirectory());
+        Assert.True(reference.ExitCode == 0, reference.Error);
+        Assert.True(Rows(reference.Output).Single(r => r.BetaGap == 30).Max > 0.1);       // O(1) at the β where separated contexts are exact
+        Assert.Contains(SpacingRows(reference.Output), r => r.Low < 4 && r.Max > 0.1);
+        var separated = await CliRunner.RunAsync("ica", "construct", "--task", "separated", "--n", "6", "--contexts", "64", "--threads", "1", "--out", CliRunner.TemporaryDirectory());
+        Assert.True(separated.ExitCode == 0, separated.Error);
+        var bins = SpacingRows(separated.Output);
+        Assert.NotEmpty(bins);
+        Assert.All(bins, r => Assert.True(r.Low >= 30 && r.Max <= 1e-9));
     }
 }

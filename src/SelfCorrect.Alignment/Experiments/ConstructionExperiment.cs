@@ -15,6 +15,12 @@ namespace SelfCorrect.Alignment.Experiments;
 public sealed record ConstructionErrorPoint(double Beta, double BetaGap, double MaxRelativeError, double MedianRelativeError);
 
 /// <summary>
+/// Contexts whose smallest reward spacing Δ puts β·Δ in [<paramref name="Low"/>, <paramref name="High"/>), at the
+/// requested β, and the construction's relative error on them (max over prefixes when causal).
+/// </summary>
+public sealed record SpacingBin(double Low, double High, int Contexts, double MedianRelativeError, double MaxRelativeError);
+
+/// <summary>
 /// Builds the construction for each β of a sweep and compares it with explicit GD on the same fresh contexts
 /// (rewards at least gap apart); reports error vs β·gap and the slope of its exponential decay.
 /// </summary>
@@ -25,8 +31,14 @@ public static class ConstructionExperiment
     /// <param name="Slope">d ln(max error) / d(β·gap), least squares over the decay window; NaN when under two points.</param>
     /// <param name="PrefixMaxErrors">Causal only: max relative error per prefix k = 2..N at the requested β.</param>
     /// <param name="FirstPrefixMaxAbsoluteError">Causal only: max |ŷ_1 - ŷ_0| (GD on one triplet does not move).</param>
+    /// <param name="SmallestSpacings">Per context, the least distance between two of its rewards, Δ.</param>
+    /// <param name="SpacingBins">The error at the requested β by β·Δ: outside the enforced gap (the reference task) the bound does not hold.</param>
     public sealed record Result(ConstructionSettings Settings, IReadOnlyList<ConstructionErrorPoint> Points, double Slope,
-        int SlopePoints, IReadOnlyList<double>? PrefixMaxErrors, double? FirstPrefixMaxAbsoluteError);
+        int SlopePoints, IReadOnlyList<double>? PrefixMaxErrors, double? FirstPrefixMaxAbsoluteError,
+        IReadOnlyList<double> SmallestSpacings, IReadOnlyList<SpacingBin> SpacingBins);
+
+    /// <summary>Edges of the β·Δ bins: below the elimination threshold (≈ 4), the decay window, the float64 floor (≈ 30).</summary>
+    private static readonly double[] SpacingBinEdges = [0, 1, 4, 10, 20, 30, double.PositiveInfinity];
 
     /// <summary>
     /// <c>ica construct</c>: runs the sweep, writes its files into the request's output directory (held while it
@@ -48,13 +60,14 @@ public static class ConstructionExperiment
     {
         settings.Validate();
         using var scope = NewDisposeScope();
-        var task = new SeparatedRewardAlignment(settings.Dimension, settings.ResponseCount, settings.Gap);
+        var task = settings.CreateTask();
         using var generator = Seeds.Generator(settings.Seed, "construction-contexts");
         var batch = task.Sample(settings.Contexts, generator, ScalarType.Float64);
         var reference = ConstructionVerification.PrefixReference(settings.Objective, batch, settings.Eta, settings.Steps);
         var points = new List<ConstructionErrorPoint>();
         IReadOnlyList<double>? prefixErrors = null;
         double? firstPrefix = null;
+        double[] perContextAtBeta = [];
         foreach (double betaGap in settings.SweepBetaGaps())
         {
             using var pointScope = NewDisposeScope();
@@ -69,6 +82,7 @@ public static class ConstructionExperiment
                 errors = perPrefix.flatten();
                 if (betaGap == settings.Beta * settings.Gap)
                 {
+                    perContextAtBeta = perPrefix.max(1).values.data<double>().ToArray();
                     prefixErrors = perPrefix.max(0).values.data<double>().ToArray();
                     firstPrefix = (predicted.select(1, 0).to_type(ScalarType.Float64) - reference.select(1, 0)).norm(-1).max().ToDouble();
                 }
@@ -76,12 +90,27 @@ public static class ConstructionExperiment
             else
             {
                 errors = ConstructionVerification.RelativeError(predicted, reference.select(1, settings.ResponseCount - 1));
+                if (betaGap == settings.Beta * settings.Gap) perContextAtBeta = errors.data<double>().ToArray();
             }
             points.Add(new ConstructionErrorPoint(beta, betaGap, errors.max().ToDouble(), errors.median().ToDouble()));
             model.Dispose();
         }
         var (slope, used) = DecaySlope(points, settings.DType);
-        return new Result(settings, points, slope, used, prefixErrors, firstPrefix);
+        var sorted = batch.Rewards.sort(-1).Values;
+        double[] spacings = (sorted.narrow(1, 1, settings.ResponseCount - 1) - sorted.narrow(1, 0, settings.ResponseCount - 1)).min(1).values.data<double>().ToArray();
+        return new Result(settings, points, slope, used, prefixErrors, firstPrefix, spacings, BinBySpacing(settings.Beta, spacings, perContextAtBeta));
+    }
+
+    private static List<SpacingBin> BinBySpacing(double beta, double[] spacings, double[] errors)
+    {
+        var bins = new List<SpacingBin>();
+        for (int i = 0; i + 1 < SpacingBinEdges.Length; i++)
+        {
+            double low = SpacingBinEdges[i], high = SpacingBinEdges[i + 1];
+            var inBin = errors.Where((_, c) => beta * spacings[c] >= low && beta * spacings[c] < high).Order().ToArray();
+            if (inBin.Length > 0) bins.Add(new SpacingBin(low, high, inBin.Length, inBin[(inBin.Length - 1) / 2], inBin[^1]));
+        }
+        return bins;
     }
 
     public static ConstructedTransformer Build(ConstructionSettings settings, double beta)
@@ -111,7 +140,7 @@ public static class ConstructionExperiment
     }
 
     public static string Label(ConstructionSettings s) =>
-        $"{(s.Objective == RankingObjective.BradleyTerry ? "BT" : "PL")}{(s.Causal ? " causal (online)" : "")}, N={s.ResponseCount}, d={s.Dimension}, " +
+        $"{(s.Objective == RankingObjective.BradleyTerry ? "BT" : "PL")}{(s.Causal ? " causal (online)" : "")}, {s.Task} task, N={s.ResponseCount}, d={s.Dimension}, " +
         $"{s.Steps} step{(s.Steps == 1 ? "" : "s")}, {(s.DType == ScalarType.Float32 ? "float32" : "float64")}, ablation {s.Ablation.Name()}";
 
     /// <summary>One line per β, each labelled "error", then the decay slope (and the per-prefix errors when causal).</summary>
@@ -126,6 +155,12 @@ public static class ConstructionExperiment
         text.AppendLine(double.IsNaN(result.Slope)
             ? $"decay slope: not measurable ({result.SlopePoints} points between the breakdown and the rounding floor)"
             : string.Format(Invariant, "decay slope d ln(max error)/d(beta*gap) = {0:F3} over {1} points (exp(-beta*gap) gives -1)", result.Slope, result.SlopePoints));
+        double[] spacing = [.. result.SmallestSpacings.Order()];
+        text.AppendLine(string.Format(Invariant, "{0} task: smallest reward spacing Δ per context: min {1:G3}, median {2:G3} (the bound assumes Δ ≥ gap = {3}); error at beta={4:G6} by beta*Δ:",
+            result.Settings.Task, spacing[0], spacing[(spacing.Length - 1) / 2], result.Settings.Gap, result.Settings.Beta));
+        foreach (var bin in result.SpacingBins)
+            text.AppendLine(string.Format(Invariant, "error-spacing beta*Δ in [{0}, {1}): {2,4} contexts  median_rel_error {3:E2}  max_rel_error {4:E2}",
+                bin.Low, double.IsPositiveInfinity(bin.High) ? "inf" : bin.High.ToString(Invariant), bin.Contexts, bin.MedianRelativeError, bin.MaxRelativeError));
         if (result.PrefixMaxErrors is { } prefixes)
         {
             text.AppendLine(string.Format(Invariant, "prefix k=1: max |ŷ_1 - ŷ_0| = {0:E2} (GD does not move on one triplet)", result.FirstPrefixMaxAbsoluteError));
@@ -158,7 +193,10 @@ public static class ConstructionExperiment
                 ablation = result.Settings.Ablation.Name(),
                 causal = result.Settings.Causal,
                 seed = result.Settings.Seed,
+                task = result.Settings.Task,
             },
+            smallest_reward_spacing = new { min = result.SmallestSpacings.Min(), median = result.SmallestSpacings.Order().ElementAt((result.SmallestSpacings.Count - 1) / 2) },
+            error_by_beta_spacing = result.SpacingBins.Select(b => new { low = b.Low, high = double.IsPositiveInfinity(b.High) ? (double?)null : b.High, contexts = b.Contexts, median_rel_error = b.MedianRelativeError, max_rel_error = b.MaxRelativeError }),
             reference = "ExplicitGradientDescent (analytic gradient, float64) on the same contexts, read after all N triplets",
             error = "||y_hat - y_hat_GD|| / ||y_hat_GD|| per context" + (result.Settings.Causal ? " and prefix k = 2..N" : ""),
             decay_slope = double.IsNaN(result.Slope) ? (double?)null : result.Slope,

@@ -1,5 +1,6 @@
 using SelfCorrect.Alignment.Construction;
 using SelfCorrect.Alignment.Objectives;
+using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Common;
 using static TorchSharp.torch;
 
@@ -24,6 +25,16 @@ public sealed record ConstructionSettings
 
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Where the contexts come from: <c>separated</c> (rewards at least <see cref="Gap"/> apart, the bound's domain) or
+    /// <c>reference</c> (the paper's task, uniform rewards with no enforced gap, where the bound does not hold).
+    /// </summary>
+    public string Task { get; init; } = SeparatedTask;
+
+    public const string SeparatedTask = "separated";
+    public const string ReferenceTask = "reference";
+    public static readonly IReadOnlyList<string> Tasks = [SeparatedTask, ReferenceTask];
+
     /// <summary>The β·gap values of the sweep; the requested β·gap is added.</summary>
     public IReadOnlyList<double> BetaGaps { get; init; } = DefaultBetaGaps;
 
@@ -31,6 +42,7 @@ public sealed record ConstructionSettings
 
     public void Validate()
     {
+        if (!Tasks.Contains(Task)) throw new InvalidSettingException(nameof(Task), $"unknown task '{Task}' (expected {string.Join(" or ", Tasks)})");
         if (!(Beta > 0) || double.IsInfinity(Beta)) throw new InvalidSettingException(nameof(Beta), $"must be positive and finite (got {Beta})");
         if (!(Gap > 0) || double.IsInfinity(Gap)) throw new InvalidSettingException(nameof(Gap), $"must be positive and finite (got {Gap})");
         if (ResponseCount < 2) throw new InvalidSettingException(nameof(ResponseCount), $"must be at least 2 (got {ResponseCount})");
@@ -45,6 +57,10 @@ public sealed record ConstructionSettings
         if (Causal && Objective != RankingObjective.PlackettLuce) throw new InvalidSettingException(nameof(Causal), "the online construction is for the PL objective");
         if (Causal && Ablation != ConstructionAblation.None) throw new InvalidSettingException(nameof(Causal), "ablations apply to the full-attention construction");
     }
+
+    public IAlignmentTask CreateTask() => Task == ReferenceTask
+        ? new ReferenceLinearAlignment(Dimension, ResponseCount)
+        : new SeparatedRewardAlignment(Dimension, ResponseCount, Gap);
 
     /// <summary>The sweep with the requested β·gap in it, ascending.</summary>
     public IReadOnlyList<double> SweepBetaGaps() => BetaGaps.Append(Beta * Gap).Distinct().Order().ToList();

@@ -25,13 +25,15 @@ public static class IcaConstructCommand
         var ablate = new Option<string>("--ablate") { Description = "Component to take away: none, linear (attention), no-ffn, one-head (same depth), one-head-deep (twice the depth).", DefaultValueFactory = _ => "none" };
         ablate.AcceptOnlyFromAmong([.. ConstructionAblations.Names]);
         var causal = new Option<bool>("--causal") { Description = "Causal attention: every triplet token does GD on its own prefix (online PL); compared prefix by prefix." };
+        var task = new Option<string>("--task") { Description = "Contexts: separated (rewards at least --gap apart: the bound's domain) or reference (the paper's uniform rewards, no enforced gap: where it fails).", DefaultValueFactory = _ => ConstructionSettings.SeparatedTask };
+        task.AcceptOnlyFromAmong([.. ConstructionSettings.Tasks]);
         var seed = new Option<long>("--seed") { Description = "Seed of the contexts.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output directory (errors.csv, summary.json, error_vs_beta_gap.png/.svg).", DefaultValueFactory = _ => Path.Combine("runs", "construct") };
         var force = new Option<bool>("--force") { Description = "Replace an existing output directory." };
         var threads = TorchOptions.Threads();
         var command = new Command("construct", "Build the transformer that performs GD on the PL/BT loss in context and measure its error against explicit GD over a β·gap sweep.")
         {
-            objective, n, d, steps, beta, gap, eta, contexts, dtype, ablate, causal, seed, output, force, threads,
+            objective, n, d, steps, beta, gap, eta, contexts, dtype, ablate, causal, task, seed, output, force, threads,
         };
         command.MapSetting(nameof(ConstructionSettings.Objective), objective)
             .MapSetting(nameof(ConstructionSettings.ResponseCount), n)
@@ -44,6 +46,7 @@ public static class IcaConstructCommand
             .MapSetting(nameof(ConstructionSettings.DType), dtype)
             .MapSetting(nameof(ConstructionSettings.Ablation), ablate)
             .MapSetting(nameof(ConstructionSettings.Causal), causal)
+            .MapSetting(nameof(ConstructionSettings.Task), task)
             .MapSetting(nameof(ConstructionSettings.Seed), seed)
             .MapSetting(nameof(ConstructionRequest.OutputDirectory), output)
             .MapSetting(nameof(ConstructionRequest.Force), force)
@@ -66,6 +69,7 @@ public static class IcaConstructCommand
                     DType = parse.GetValue(dtype) == "float32" ? ScalarType.Float32 : ScalarType.Float64,
                     Ablation = ConstructionAblations.Parse(parse.GetValue(ablate)!),
                     Causal = parse.GetValue(causal),
+                    Task = parse.GetValue(task)!,
                     Seed = parse.GetValue(seed),
                 },
                 OutputDirectory = parse.GetValue(output)!,
