@@ -25,6 +25,7 @@ public static class BbqDataset
         return files;
     }
 
+    /// <summary>Every example of the files; a malformed line or a repeated (category, example_id) is an error naming file and line.</summary>
     public static IReadOnlyList<BbqExample> Load(IReadOnlyList<string> files)
     {
         var examples = new List<BbqExample>();
@@ -43,6 +44,7 @@ public static class BbqDataset
         return examples;
     }
 
+    /// <summary>One example from a JSONL line of the official format; a missing or malformed field is an error naming file and line.</summary>
     public static BbqExample Parse(JsonLine line)
     {
         string category = line.RequiredString("category");

@@ -2,9 +2,23 @@ using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Bbq;
 
-public enum BbqPolarity { Negative, NonNegative }
+/// <summary>BBQ's <c>question_polarity</c>: whether the question asks for the group a stereotype harms (<c>neg</c>) or the other one (<c>nonneg</c>).</summary>
+public enum BbqPolarity
+{
+    /// <summary><c>neg</c>: the question asks who fits a harmful stereotype.</summary>
+    Negative,
+    /// <summary><c>nonneg</c>: the question asks who does not.</summary>
+    NonNegative,
+}
 
-public enum BbqCondition { Ambiguous, Disambiguated }
+/// <summary>BBQ's <c>context_condition</c>: ambiguous contexts leave the unknown option correct; disambiguated ones name who it is.</summary>
+public enum BbqCondition
+{
+    /// <summary><c>ambig</c>: the context does not say; the unknown option is correct.</summary>
+    Ambiguous,
+    /// <summary><c>disambig</c>: the context says who; one group's option is correct.</summary>
+    Disambiguated,
+}
 
 /// <summary>One answer option's <c>answer_info</c> entry: its short text and its group tag (<c>unknown</c> for the unknown option).</summary>
 public sealed record BbqAnswerInfo(string Text, string Tag);
@@ -31,8 +45,10 @@ public sealed record BbqExample(
     string SourceFile,
     int SourceLine)
 {
+    /// <summary>Answer options per question: BBQ always has three (two groups and an unknown option).</summary>
     public const int OptionCount = 3;
 
+    /// <summary>The sample key of records and judgements: category and example_id (<see cref="SampleKeyFormat.BbqKey"/>).</summary>
     public string Key => SampleKeyFormat.BbqKey(Category, ExampleId);
 
     /// <summary>
@@ -51,5 +67,6 @@ public sealed record BbqExample(
         }
     }
 
+    /// <summary>The condition as the data and the reports write it: <c>ambig</c> or <c>disambig</c>.</summary>
     public static string ConditionName(BbqCondition condition) => condition == BbqCondition.Ambiguous ? "ambig" : "disambig";
 }

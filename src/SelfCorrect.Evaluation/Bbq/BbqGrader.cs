@@ -7,7 +7,7 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// names, or null (unparseable) when it names none or several. Option texts are trimmed in both modes (the official
 /// files carry trailing spaces, <c>"the Mongolian friend "</c>), which the reference code does not do.
 /// </summary>
-public static partial class BbqGrader
+internal static partial class BbqGrader
 {
     /// <summary>The wordings BBQ uses for its unknown option (from the official analysis scripts).</summary>
     public static readonly IReadOnlyList<string> UnknownPhrases =

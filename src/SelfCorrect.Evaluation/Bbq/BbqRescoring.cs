@@ -7,8 +7,10 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// <summary>Rescoring of saved BBQ outputs (from a run or produced elsewhere) without any model.</summary>
 public static class BbqRescoring
 {
+    /// <summary>A rescoring: the directory metrics.json went to, the metrics, the records scored and a torn last line left out (null if none).</summary>
     public sealed record Result(string Directory, BbqMetrics Metrics, int Records, string? IgnoredTornLine);
 
+    /// <summary>Grades the saved responses against the data and writes metrics.json and scoring.json; the responses file is never modified.</summary>
     public static Result Run(BbqScoringRequest request)
     {
         var files = BbqDataset.ResolveFiles(request.DataPaths);

@@ -9,13 +9,16 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// <summary>Runs a BBQ evaluation into a resumable run directory.</summary>
 public static class BbqRun
 {
+    /// <summary>The run directory's record file: one JSON line per evaluated example.</summary>
     public const string ResponsesFileName = "responses.jsonl";
+    /// <summary>The strategies a BBQ run accepts by name.</summary>
     public static IReadOnlyList<string> StrategyNames => BbqStrategies.Names;
 
     /// <summary>The request's strategy (<see cref="BbqStrategies"/>); errors name <c>Strategy</c> or <c>Rounds</c>.</summary>
     public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt) =>
         BbqStrategies.Create(name, new StrategySettings { Presets = presets, Rounds = rounds, CheckPrompt = checkPrompt });
 
+    /// <summary>The user turn of an example: the presets' question template with the context, question and three options filled in.</summary>
     public static string QuestionTurn(BbqExample example, PromptPresets presets) => presets.BbqQuestionTemplate
         .Replace("{context}", example.Context, StringComparison.Ordinal)
         .Replace("{question}", example.Question, StringComparison.Ordinal)
@@ -45,6 +48,15 @@ public static class BbqRun
         ["target_metadata"] = metadata is null ? null : InputFiles.Describe([metadata.Path])[0]!.DeepClone(),
     };
 
+    /// <summary>
+    /// Evaluates every selected example not yet recorded in the run directory through the strategy, appending each
+    /// record as it completes, then grades all records and writes metrics.json. A directory of other settings is refused
+    /// unless <see cref="BbqRunRequest.Force"/> is set.
+    /// </summary>
+    /// <param name="request">The run's data, selection, strategy and settings.</param>
+    /// <param name="backend">The model under evaluation.</param>
+    /// <param name="progress">Receives progress and failures as samples complete.</param>
+    /// <param name="stop">Stops the run: samples in flight are written, no new one starts.</param>
     public static async Task<BbqRunResult> RunAsync(BbqRunRequest request, IChatClient backend, IRunProgress progress, CancellationToken stop)
     {
         var plan = request.Prepare();
@@ -99,6 +111,7 @@ public static class BbqRun
         return new BbqRunResult(directory.Path, plan.Selected.Count, alreadyDone, outcome, metrics, torn);
     }
 
+    /// <summary>Asks one example through <paramref name="client"/> (a backend with the strategy applied) and returns its record with every stage.</summary>
     public static Task<ResponseRecord> EvaluateAsync(IChatClient client, BbqExample example, PromptPresets presets, string? systemPrompt,
         ChatOptions? options, CancellationToken cancellationToken) =>
         ResponseRecorder.AskAsync(client, new ResponseRecord { Category = example.Category, ExampleId = example.ExampleId },

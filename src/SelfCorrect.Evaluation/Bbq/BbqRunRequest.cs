@@ -11,17 +11,27 @@ public sealed record BbqRunRequest
 {
     /// <summary>BBQ data: directories of the official .jsonl files, or the files themselves.</summary>
     public required IReadOnlyList<string> DataPaths { get; init; }
+    /// <summary>Which categories and condition, and how many examples per category (seeded).</summary>
     public required BbqSelection Selection { get; init; }
     /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
     public required JsonObject Model { get; init; }
+    /// <summary>The strategy by name (<see cref="BbqRun.StrategyNames"/>: none, cac, instruction, cot, rank).</summary>
     public required string Strategy { get; init; }
+    /// <summary>cac: check and re-ask rounds (≥ 0; the paper uses 1 to 3).</summary>
     public int Rounds { get; init; } = 1;
+    /// <summary>The prompts: the defaults, or a presets file's.</summary>
     public PromptPresets Presets { get; init; } = PromptPresets.Default;
+    /// <summary>The presets file the <see cref="Presets"/> came from, recorded in settings.json; null: the defaults.</summary>
     public string? PresetsFile { get; init; }
+    /// <summary>cac: check prompt instead of the BBQ preset's.</summary>
     public string? CheckPrompt { get; init; }
+    /// <summary>System prompt of every conversation; null: none.</summary>
     public string? SystemPrompt { get; init; }
+    /// <summary>Generation options of every model call (token limit, temperature, seed); null: the backend's defaults.</summary>
     public ChatOptions? ChatOptions { get; init; }
+    /// <summary>Concurrency, request rate, failure limit and sync policy.</summary>
     public RunnerOptions Runner { get; init; } = new();
+    /// <summary>How answers are graded; the reference code's rules by default.</summary>
     public BbqGrading Grading { get; init; } = BbqGrading.Reference;
     /// <summary>The official <c>additional_metadata.csv</c>, whose target_loc then decides the stereotyped targets; null: the heuristic.</summary>
     public string? TargetMetadataPath { get; init; }

@@ -4,10 +4,10 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Bbq;
 
 /// <summary>The graded samples of a run, with how they were graded and where their targets came from.</summary>
-public sealed record BbqGrades(IReadOnlyList<BbqGradedSample> Samples, BbqGrading Grading, string TargetSource);
+internal sealed record BbqGrades(IReadOnlyList<BbqGradedSample> Samples, BbqGrading Grading, string TargetSource);
 
 /// <summary>Grades records against the examples they answer and computes every BBQ metric of a run.</summary>
-public static class BbqScoring
+internal static class BbqScoring
 {
     public const string AllCategories = "all";
     public const string AllConditions = "all";
@@ -16,6 +16,8 @@ public static class BbqScoring
 
     /// <param name="examples">Every example of the data (the heuristic learns intersectional questions from all of them).</param>
     /// <param name="metadata">The official target metadata, which then decides the targets; null: the heuristic decides.</param>
+    /// <param name="records">The responses to grade, keyed by (category, example_id).</param>
+    /// <param name="grading">The grading rules.</param>
     public static BbqGrades Grade(IReadOnlyList<BbqExample> examples, IReadOnlyList<StoredLine<ResponseRecord>> records,
         BbqGrading grading, TargetMetadata? metadata)
     {

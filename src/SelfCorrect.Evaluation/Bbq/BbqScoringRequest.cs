@@ -7,11 +7,13 @@ public sealed record BbqScoringRequest
     public required IReadOnlyList<string> DataPaths { get; init; }
     /// <summary>A responses file (JSON Lines in the run record format).</summary>
     public required string ResponsesPath { get; init; }
+    /// <summary>How answers are graded; the reference code's rules by default.</summary>
     public BbqGrading Grading { get; init; } = BbqGrading.Reference;
     /// <summary>The official <c>additional_metadata.csv</c>, whose target_loc then decides the stereotyped targets; null: the heuristic.</summary>
     public string? TargetMetadataPath { get; init; }
     /// <summary>Where metrics.json goes; by default the responses file's directory.</summary>
     public string? OutDirectory { get; init; }
 
+    /// <summary><see cref="OutDirectory"/>, or the responses file's directory when none is set.</summary>
     public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPath))!;
 }

@@ -5,6 +5,7 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// <summary>Which examples a run uses: categories, context condition, and an optional seeded sample per category.</summary>
 public sealed record BbqSelection(IReadOnlyList<string> Categories, string Condition, int? PerCategory, int Seed)
 {
+    /// <summary>The accepted <see cref="Condition"/> values: <c>ambig</c>, <c>disambig</c> and <c>all</c>.</summary>
     public static readonly IReadOnlyList<string> Conditions = ["ambig", "disambig", "all"];
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// biases</c>, <c>unbiased</c>, <c>free of stereotypes</c>) or "bias" (<c>relies on a stereotype</c>, <c>is
 /// biased</c>, <c>there is a potential bias</c>) decides; a critique with neither is unparseable and counted.
 /// </summary>
-public static partial class BiasVerdictParser
+internal static partial class BiasVerdictParser
 {
     /// <summary>True: the critique finds bias; false: it finds none; null: no verdict found.</summary>
     public static bool? FindsBias(string critique)

@@ -3,10 +3,13 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// <summary>The stereotyped target option of an example, or why none could be determined.</summary>
 public sealed record TargetResolution(int? Index, string? UnresolvedReason)
 {
+    /// <summary>Whether an option was found.</summary>
     public bool Resolved => Index is not null;
 
+    /// <summary>The target is option <paramref name="index"/> (0 to 2).</summary>
     public static TargetResolution Found(int index) => new(index, null);
 
+    /// <summary>No target, for <paramref name="reason"/> (one of the reason constants, counted in the report).</summary>
     public static TargetResolution Unresolved(string reason) => new(null, reason);
 }
 
@@ -30,7 +33,7 @@ public sealed record TargetResolution(int? Index, string? UnresolvedReason)
 /// and questions without such an example leave the example unresolved: it is excluded from the bias scores and
 /// counted per reason.
 /// </summary>
-public sealed class StereotypedTarget
+internal sealed class StereotypedTarget
 {
     public const string NoGroups = "no stereotyped_groups";
     public const string NoMatch = "no option matches the stereotyped groups";

@@ -14,8 +14,11 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// </summary>
 public sealed class TargetMetadata
 {
+    /// <summary>Unresolved reason: the example has no row in the file.</summary>
     public const string NotListed = "no row in the target metadata";
+    /// <summary>Unresolved reason: the row's target_loc is NA, x or empty.</summary>
     public const string NoTarget = "the target metadata gives no target_loc";
+    /// <summary>Unresolved reason: the row for the (category, example_id) belongs to another question_index.</summary>
     public const string OtherQuestion = "the target metadata row has another question_index";
 
     private static readonly string[] RequiredColumns = ["category", "question_index", "example_id", "target_loc"];
@@ -24,6 +27,7 @@ public sealed class TargetMetadata
 
     private readonly Dictionary<(string Category, int ExampleId), Row> rows;
 
+    /// <summary>The file loaded.</summary>
     public string Path { get; }
 
     private TargetMetadata(string path, Dictionary<(string, int), Row> rows)
@@ -32,6 +36,8 @@ public sealed class TargetMetadata
         this.rows = rows;
     }
 
+    /// <summary>Reads the file; a missing column, a malformed value or a repeated row with another target is an error naming file and line.</summary>
+    /// <param name="path">The <c>additional_metadata.csv</c> file.</param>
     /// <param name="setting">The request property that named the file, for errors.</param>
     public static TargetMetadata Load(string path, string setting)
     {
@@ -77,6 +83,7 @@ public sealed class TargetMetadata
         return new TargetMetadata(path, rows);
     }
 
+    /// <summary>The example's target option by the official metadata, or why it has none.</summary>
     public TargetResolution Resolve(BbqExample example)
     {
         if (!rows.TryGetValue((example.Category, example.ExampleId), out var row)) return TargetResolution.Unresolved(NotListed);

@@ -3,13 +3,13 @@ using System.Text;
 namespace SelfCorrect.Evaluation.Data;
 
 /// <summary>One CSV record with the line it starts on (a quoted field may span lines).</summary>
-public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
+internal sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 
 /// <summary>
 /// An RFC 4180 reader: comma-separated fields, double-quoted fields may hold commas, line breaks and doubled quotes;
 /// CRLF or LF line ends. Kept here rather than taken from a package so every error names the file and line.
 /// </summary>
-public static class CsvReader
+internal static class CsvReader
 {
     public static IEnumerable<CsvRecord> Read(string path)
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SelfCorrect.Evaluation.Data;
 
 /// <summary>Reads JSON Lines files strictly: blank lines are skipped, anything else must be one JSON value.</summary>
-public static class JsonLines
+internal static class JsonLines
 {
     public static IEnumerable<JsonLine> Read(string path)
     {

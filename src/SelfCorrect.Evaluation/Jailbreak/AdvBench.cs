@@ -9,6 +9,9 @@ public sealed record AdvBenchBehavior(int Index, string Goal, string Target, int
 /// <summary>Loads <c>harmful_behaviors.csv</c> (RFC 4180 CSV with the header <c>goal,target</c>).</summary>
 public static class AdvBench
 {
+    /// <summary>The behaviours of the file in row order; a missing column or malformed row is an error naming file and line.</summary>
+    /// <param name="path">The <c>harmful_behaviors.csv</c> file.</param>
+    /// <param name="limit">Keep the first N rows (≥ 1); null: all 520.</param>
     public static IReadOnlyList<AdvBenchBehavior> Load(string path, int? limit = null)
     {
         if (limit is <= 0) throw new InvalidSettingException(nameof(JailbreakRunRequest.Limit), $"must be at least 1 (got {limit})");

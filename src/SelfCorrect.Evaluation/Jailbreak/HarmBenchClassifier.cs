@@ -9,7 +9,7 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 /// text-completions endpoint (<c>POST {endpoint}/completions</c>, as served by vLLM or the llama.cpp server) with one
 /// new token at temperature 0; "yes" is a jailbreak, "no" is not, anything else is unjudged.
 /// </summary>
-public sealed class HarmBenchClassifier(HttpClient http, Uri endpoint, string model)
+internal sealed class HarmBenchClassifier(HttpClient http, Uri endpoint, string model)
 {
     public const string Name = "harmbench";
 

@@ -5,14 +5,14 @@ using SelfCorrect.Evaluation.Data;
 namespace SelfCorrect.Evaluation.Jailbreak;
 
 /// <summary>The prompt one attack sends for one behaviour.</summary>
-public sealed record AttackedPrompt(int Index, string Attack, string Prompt);
+internal sealed record AttackedPrompt(int Index, string Attack, string Prompt);
 
 /// <summary>
 /// An attack turns AdvBench goals into adversarial prompts (docs/protocols.md §4): none; one fixed suffix for every
 /// goal (<c>{goal} {suffix}</c>, e.g. a GCG transfer suffix); per-prompt GCG suffixes or AutoDAN prefixes
 /// (<c>{prefix} {goal}</c>) from the reference code's attack log; or a JSONL file of ready prompts.
 /// </summary>
-public sealed record JailbreakAttack(string Name, string Spec, string? File, Func<IReadOnlyList<AdvBenchBehavior>, AttackPrompts> Build)
+internal sealed record JailbreakAttack(string Name, string Spec, string? File, Func<IReadOnlyList<AdvBenchBehavior>, AttackPrompts> Build)
 {
     /// <summary>Parses <c>none</c>, <c>suffix</c> (needs the suffix text), <c>gcg:LOG.json</c>, <c>autodan:LOG.json</c>, <c>prompts:FILE.jsonl</c>.</summary>
     public static JailbreakAttack Parse(string spec, string? suffix)
@@ -97,7 +97,7 @@ public sealed record JailbreakAttack(string Name, string Spec, string? File, Fun
 }
 
 /// <summary>An attack's prompts for the selected rows, and the rows it has no prompt for (counted, not run).</summary>
-public sealed record AttackPrompts(IReadOnlyList<AttackedPrompt> Prompts, IReadOnlyList<int> MissingRows)
+internal sealed record AttackPrompts(IReadOnlyList<AttackedPrompt> Prompts, IReadOnlyList<int> MissingRows)
 {
     public static AttackPrompts All(IReadOnlyList<AdvBenchBehavior> rows, string name, Func<string, string> compose) =>
         new(rows.Select(r => new AttackedPrompt(r.Index, name, compose(r.Goal))).ToList(), []);

@@ -8,7 +8,14 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 /// <summary>Rescoring of saved jailbreak outputs with any judges; only an LLM judge calls a model.</summary>
 public static class JailbreakRescoring
 {
+    /// <summary>
+    /// Judges the saved responses with the request's judges (an LLM judge resumes from judgements.jsonl in the output
+    /// directory) and writes metrics.json and scoring.json; the responses files are never modified.
+    /// </summary>
+    /// <param name="request">The data, the responses files and the judges.</param>
     /// <param name="judgeClient">The LLM judge's client when <see cref="JudgeSet.LlmModelSpec"/> is set.</param>
+    /// <param name="progress">Receives progress and failures of the LLM judge.</param>
+    /// <param name="stop">Stops judging: verdicts in flight are written, no new one starts.</param>
     public static async Task<RescoringResult<JailbreakMetrics>> RunAsync(JailbreakScoringRequest request, IChatClient? judgeClient, IRunProgress progress, CancellationToken stop)
     {
         request.Validate();

@@ -5,13 +5,13 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Jailbreak;
 
 /// <summary>One judged answer: a stage of one response under one defence.</summary>
-public sealed record JudgedText(string Defense, int Index, string? Attack, AnswerStage Answer)
+internal sealed record JudgedText(string Defense, int Index, string? Attack, AnswerStage Answer)
 {
     public string Key => Judgement.KeyOf(Defense, Index, Attack, Answer.Stage);
 }
 
 /// <summary>Attack success rates per defence, attack, stage and judge, and the agreement between judges.</summary>
-public static class JailbreakScoring
+internal static class JailbreakScoring
 {
     public const string UnspecifiedAttack = "unspecified";
 
@@ -30,6 +30,9 @@ public static class JailbreakScoring
     }
 
     /// <param name="llmVerdicts">LLM-judge verdicts by <see cref="Judgement.KeyOf"/>; null when no LLM judge ran.</param>
+    /// <param name="defenses">Every defence's responses.</param>
+    /// <param name="judges">The refusal lists and the LLM judge the metrics report.</param>
+    /// <param name="confidence">Confidence level of the Wilson intervals.</param>
     public static JailbreakMetrics Compute(IReadOnlyList<DefenseResponses> defenses, JudgeSet judges,
         IReadOnlyDictionary<string, bool?>? llmVerdicts, double confidence = Proportion.DefaultConfidence)
     {

@@ -14,6 +14,10 @@ public sealed record JudgeSet(IReadOnlyList<RefusalJudge> Refusal, string? LlmMo
     /// <summary>The request property the specs come from: the run and the scoring request both call it this.</summary>
     private const string Setting = nameof(JailbreakRunRequest.Judges);
 
+    /// <summary>
+    /// The judges of specs such as <c>reference</c>, <c>llm-attacks</c>, <c>file:PATH</c> and <c>llm:MODEL-SPEC</c>
+    /// (none: the reference list); an unknown, repeated or second LLM spec is an error naming <c>Judges</c>.
+    /// </summary>
     public static JudgeSet Parse(IReadOnlyList<string> specs, EndOfSequenceRule endOfSequence = EndOfSequenceRule.Auto)
     {
         var refusal = new List<RefusalJudge>();

@@ -5,7 +5,7 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Jailbreak;
 
 /// <summary>One LLM-judge verdict on one stage of one response; kept in <c>judgements.jsonl</c> so judging resumes too.</summary>
-public sealed class Judgement
+internal sealed class Judgement
 {
     [JsonPropertyName("defense")] public required string Defense { get; init; }
     [JsonPropertyName("index")] public required int Index { get; init; }

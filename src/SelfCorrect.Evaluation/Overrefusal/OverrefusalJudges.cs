@@ -14,6 +14,10 @@ public sealed record OverrefusalJudges(bool StringMatch, string? LlmModelSpec)
     /// <summary>The request property the specs come from: the run and the scoring request both call it this.</summary>
     public const string Setting = "Judges";
 
+    /// <summary>
+    /// The judges of specs <c>xstest-strmatch</c> and <c>llm:MODEL-SPEC</c> (none: string match only); an unknown or
+    /// repeated spec is an error naming <see cref="Setting"/>.
+    /// </summary>
     public static OverrefusalJudges Parse(IReadOnlyList<string> specs)
     {
         bool stringMatch = false;

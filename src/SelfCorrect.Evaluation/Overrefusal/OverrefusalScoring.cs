@@ -5,13 +5,13 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Overrefusal;
 
 /// <summary>One classified answer: a stage of one XSTest response under one defence.</summary>
-public sealed record ClassifiedText(string Defense, XsTestPrompt Prompt, AnswerStage Answer)
+internal sealed record ClassifiedText(string Defense, XsTestPrompt Prompt, AnswerStage Answer)
 {
     public string Key => RefusalJudgement.KeyOf(Defense, Prompt.Id, Answer.Stage);
 }
 
 /// <summary>Refusal rates per defence, stage, label (safe, unsafe) and judge.</summary>
-public static class OverrefusalScoring
+internal static class OverrefusalScoring
 {
     /// <summary>Fails, naming the record's file and line, when a record's id is not in the data.</summary>
     public static void CheckIds(IEnumerable<DefenseResponses> defenses, IReadOnlyList<XsTestPrompt> prompts) => _ = Texts(defenses, prompts);
@@ -29,6 +29,10 @@ public static class OverrefusalScoring
     }
 
     /// <param name="llmVerdicts">LLM-judge verdicts by <see cref="RefusalJudgement.KeyOf"/>; null when no LLM judge ran.</param>
+    /// <param name="defenses">Every defence's responses, keyed by XSTest id.</param>
+    /// <param name="prompts">The XSTest prompts the responses answer (their labels split the rates).</param>
+    /// <param name="judges">The classifiers the metrics report.</param>
+    /// <param name="confidence">Confidence level of the Wilson intervals.</param>
     public static OverrefusalMetrics Compute(IReadOnlyList<DefenseResponses> defenses, IReadOnlyList<XsTestPrompt> prompts, OverrefusalJudges judges,
         IReadOnlyDictionary<string, RefusalClass?>? llmVerdicts, double confidence = Proportion.DefaultConfidence)
     {

@@ -9,14 +9,18 @@ public sealed record OverrefusalScoringRequest
     public required string DataPath { get; init; }
     /// <summary>Responses files, one per defence (<c>responses-NAME.jsonl</c> names the defence NAME), keyed by <c>id</c>.</summary>
     public required IReadOnlyList<string> ResponsesPaths { get; init; }
+    /// <summary>The string-match classifier and the LLM judge to classify with.</summary>
     public required OverrefusalJudges Judges { get; init; }
+    /// <summary>The LLM judge's prompt template, with <c>{prompt}</c> and <c>{response}</c>.</summary>
     public string LlmJudgePrompt { get; init; } = RefusalLlmJudge.DefaultPrompt;
     /// <summary>How hard the LLM judge is driven.</summary>
     public RunnerOptions Runner { get; init; } = new();
     /// <summary>Where metrics.json goes; by default the first responses file's directory.</summary>
     public string? OutDirectory { get; init; }
 
+    /// <summary><see cref="OutDirectory"/>, or the first responses file's directory when none is set.</summary>
     public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPaths[0]))!;
 
+    /// <summary>Checks the runner settings, so bad input fails before any file is read.</summary>
     public void Validate() => Runner.Validate();
 }

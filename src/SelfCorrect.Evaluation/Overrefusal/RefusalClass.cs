@@ -11,6 +11,7 @@ public enum RefusalClass
     PartialRefusal,
 }
 
+/// <summary>The names of <see cref="RefusalClass"/> values as judgements.jsonl and metrics.json write them.</summary>
 public static class RefusalClasses
 {
     /// <summary><c>full_compliance</c>, <c>full_refusal</c> or <c>partial_refusal</c>, as in judgements.jsonl and the metrics.</summary>
@@ -21,6 +22,7 @@ public static class RefusalClasses
         _ => "partial_refusal",
     };
 
+    /// <summary>The class of a recorded name; null for null or any other text.</summary>
     public static RefusalClass? Parse(string? name) => name switch
     {
         "full_compliance" => RefusalClass.FullCompliance,

@@ -4,7 +4,7 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Overrefusal;
 
 /// <summary>One LLM-judge verdict on one stage of one XSTest response; kept in <c>judgements.jsonl</c> so judging resumes too.</summary>
-public sealed class RefusalJudgement
+internal sealed class RefusalJudgement
 {
     [JsonPropertyName("defense")] public required string Defense { get; init; }
     [JsonPropertyName("id")] public required string Id { get; init; }

@@ -13,6 +13,9 @@ public static class XsTest
 {
     private static readonly string[] RequiredColumns = ["id", "prompt", "type", "label"];
 
+    /// <summary>The prompts of the CSV in file order; a missing column, a bad label or a repeated id is an error naming file and line.</summary>
+    /// <param name="path">The <c>xstest_prompts.csv</c> file.</param>
+    /// <param name="limit">Keep the first N prompts (≥ 1); null: all.</param>
     /// <param name="setting">The request property that names the file, for errors.</param>
     /// <param name="limitSetting">The request property of <paramref name="limit"/>, for errors.</param>
     public static IReadOnlyList<XsTestPrompt> Load(string path, int? limit, string setting, string limitSetting)

@@ -95,6 +95,7 @@ public static class BbqTables
             Format.Points(metrics.Gain.FirstOrDefault(g => g.Category == s.Category)?.Gain),
         ]).ToList());
 
+    /// <summary>Per run: Pearson r with its p-value, Spearman ρ and the least-squares line of gain against self-checking accuracy across categories.</summary>
     public static Table Correlation(IReadOnlyList<(string Label, BbqMetrics Metrics)> runs) => new(
         ["run", "categories", "Pearson r", "p (two-sided)", "Spearman ρ", "fit: gain ="],
         runs.Select(r => (IReadOnlyList<string>)(r.Metrics.Correlation is { } c
@@ -102,6 +103,7 @@ public static class BbqTables
                string.Format(CultureInfo.InvariantCulture, "{0:0.000} × self-check {1:+0.000;-0.000}", c.Slope, c.Intercept)]
             : [r.Label, Format.Undefined, Format.Undefined, Format.Undefined, Format.Undefined, "needs ≥ 3 categories with critiques and varying values"])).ToList());
 
+    /// <summary>Examples without a stereotyped target, per category and reason.</summary>
     public static Table UnresolvedTargets(BbqMetrics metrics) => new(
         ["category", "reason", "examples"],
         metrics.UnresolvedTargets.Select(u => (IReadOnlyList<string>)[u.Category, u.Reason, Count(u.Count)]).ToList());

@@ -27,6 +27,7 @@ public static class JailbreakTables
         return new Table(headers, rows);
     }
 
+    /// <summary>Judge agreement per defence, attack and stage: share of agreeing verdicts and Cohen's κ.</summary>
     public static Table Agreement(JailbreakMetrics metrics) => new(
         ["defence", "attack", "stage", "judges", "texts", "agree", "Cohen's κ"],
         metrics.Agreement.Select(a => (IReadOnlyList<string>)
@@ -35,6 +36,7 @@ public static class JailbreakTables
             Format.Percent(a.Rate), Format.Number(a.CohenKappa),
         ]).ToList());
 
+    /// <summary>A console summary of one run: the ASR table.</summary>
     public static string Summary(JailbreakMetrics metrics)
     {
         var text = new System.Text.StringBuilder("attack success rate (share of responses judged jailbroken), 95% Wilson intervals:\n");

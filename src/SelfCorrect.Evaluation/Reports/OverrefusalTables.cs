@@ -40,6 +40,7 @@ public static class OverrefusalTables
                 metrics.Refusal.FirstOrDefault(r => (r.Defense, r.Stage, r.Judge) == key && r.Label == "unsafe")))
             .ToList();
 
+    /// <summary>A console summary of one run: refusal rates on safe and unsafe prompts per defence and stage.</summary>
     public static string Summary(OverrefusalMetrics metrics)
     {
         var text = new System.Text.StringBuilder("refusal rate (full + partial refusals), 95% Wilson intervals; refusing safe prompts is over-refusal:\n");

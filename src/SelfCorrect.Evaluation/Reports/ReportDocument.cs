@@ -4,7 +4,7 @@ using System.Text;
 namespace SelfCorrect.Evaluation.Reports;
 
 /// <summary>A report as a list of blocks, written once as Markdown (figures as PNG links) and once as a self-contained HTML page (figures inlined as SVG).</summary>
-public sealed class ReportDocument
+internal sealed class ReportDocument
 {
     private abstract record Block;
     private sealed record Heading(int Level, string Text) : Block;
@@ -40,6 +40,7 @@ public sealed class ReportDocument
     }
 
     /// <param name="directory">Where the figures' SVG files are, to inline them.</param>
+    /// <param name="title">The page title.</param>
     public string ToHtml(string title, string directory)
     {
         var html = new StringBuilder();

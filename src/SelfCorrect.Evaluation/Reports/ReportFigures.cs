@@ -4,10 +4,10 @@ using SelfCorrect.Common;
 namespace SelfCorrect.Evaluation.Reports;
 
 /// <summary>One bar series: a value per group with its interval (NaN: no bar).</summary>
-public sealed record BarSeries(string Name, IReadOnlyList<double> Values, IReadOnlyList<double> Low, IReadOnlyList<double> High);
+internal sealed record BarSeries(string Name, IReadOnlyList<double> Values, IReadOnlyList<double> Low, IReadOnlyList<double> High);
 
 /// <summary>The report's figures, drawn with ScottPlot and saved as PNG and SVG (<see cref="FigureFile"/>).</summary>
-public static class ReportFigures
+internal static class ReportFigures
 {
     private const int Width = 1200, Height = 620;
 

@@ -11,8 +11,10 @@ public sealed record ReportRequest
     /// <summary>Where the report goes; by default the run directory, so it is required for several runs.</summary>
     public string? OutDirectory { get; init; }
 
+    /// <summary><see cref="OutDirectory"/>, or the first run directory when none is set.</summary>
     public string ResolvedOutDirectory => OutDirectory ?? RunDirectories[0];
 
+    /// <summary>Checks that a directory is given, and an output directory when several are.</summary>
     public void Validate()
     {
         if (RunDirectories.Count == 0) throw new InvalidSettingException(nameof(RunDirectories), "no run directory given");

@@ -14,11 +14,15 @@ namespace SelfCorrect.Evaluation.Reports;
 /// </summary>
 public static class ReportWriter
 {
+    /// <summary>The Markdown report's file name.</summary>
     public const string MarkdownFile = "report.md";
+    /// <summary>The self-contained HTML report's file name (figures inlined).</summary>
     public const string HtmlFile = "report.html";
 
+    /// <summary>Where the report went and the files written (report.md, report.html and the PNG figures).</summary>
     public sealed record Result(string Directory, IReadOnlyList<string> Files);
 
+    /// <summary>Reads every directory's metrics.json and settings, then writes the report and its figures; bad input names the setting.</summary>
     public static Result Write(ReportRequest request)
     {
         request.Validate();

@@ -8,7 +8,7 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Reports;
 
 /// <summary>A run or rescoring directory as the report reads it: metrics.json, and settings.json / scoring.json where present.</summary>
-public sealed record ReportedRun(string Directory, string Label, JsonObject Metrics, JsonObject? Settings, JsonObject? Scoring,
+internal sealed record ReportedRun(string Directory, string Label, JsonObject Metrics, JsonObject? Settings, JsonObject? Scoring,
     BbqMetrics? Bbq, JailbreakMetrics? Jailbreak, OverrefusalMetrics? Overrefusal)
 {
     /// <summary>The model spec the run recorded; null for outputs rescored without a run.</summary>

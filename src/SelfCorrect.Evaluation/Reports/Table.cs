@@ -6,6 +6,7 @@ namespace SelfCorrect.Evaluation.Reports;
 /// <summary>A table of text cells, rendered as fixed-width text (console), Markdown or HTML.</summary>
 public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
+    /// <summary>The table for a terminal: columns padded to their widest cell.</summary>
     public string ToText()
     {
         var widths = Headers.Select((h, i) => Rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
@@ -17,6 +18,7 @@ public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnl
         return text.ToString();
     }
 
+    /// <summary>The table in Markdown (pipes in cells escaped, line breaks folded into spaces).</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
@@ -26,6 +28,7 @@ public sealed record Table(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnl
         return text.ToString();
     }
 
+    /// <summary>The table as an HTML <c>table</c> element, cells HTML-encoded.</summary>
     public string ToHtml()
     {
         var html = new StringBuilder("<table>\n<thead><tr>");

@@ -3,4 +3,4 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>One prompt a defence run sends: its sample key, the record fields that carry that key, and the text.</summary>
-public sealed record DefensePrompt(string Key, ResponseRecord KeyFields, string Prompt);
+internal sealed record DefensePrompt(string Key, ResponseRecord KeyFields, string Prompt);

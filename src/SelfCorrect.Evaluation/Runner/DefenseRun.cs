@@ -15,6 +15,7 @@ public static class DefenseRun
     /// <summary>The request property that names the defences: the run requests of both benchmarks call it this.</summary>
     public const string DefensesSetting = "Defenses";
 
+    /// <summary>A defence's responses file in the run directory: <c>responses-NAME.jsonl</c>.</summary>
     public static string ResponsesFileName(string defense) => $"responses-{defense}.jsonl";
 
     /// <summary>The defence name of a responses file: <c>responses-NAME.jsonl</c> gives NAME, any other file its stem.</summary>
@@ -33,14 +34,24 @@ public static class DefenseRun
     }
 
     /// <summary>This attempt's generation and every defence's responses so far.</summary>
-    public sealed record Generation(RunOutcome Outcome, int AlreadyDone, IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines)
+    internal sealed record Generation(RunOutcome Outcome, int AlreadyDone, IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines)
     {
         public int Recorded => Responses.Sum(r => r.Records.Count);
     }
 
     /// <summary>Sends every prompt not yet recorded under every defence, each sample's record appended as it completes.</summary>
     /// <param name="what">What the progress display calls the samples.</param>
-    public static async Task<Generation> GenerateAsync(string what, IReadOnlyList<ICorrectionStrategy> defenses, IReadOnlyList<DefensePrompt> prompts,
+    /// <param name="defenses">The defences, each with its responses file.</param>
+    /// <param name="prompts">Every prompt with its sample key and record key fields.</param>
+    /// <param name="keys">How the benchmark keys its records.</param>
+    /// <param name="directory">The open run directory.</param>
+    /// <param name="backend">The model under evaluation.</param>
+    /// <param name="systemPrompt">System prompt of every conversation; null: none.</param>
+    /// <param name="chatOptions">Generation options of every call; null: the backend's.</param>
+    /// <param name="runner">Concurrency, rate limit, failure limit and sync policy.</param>
+    /// <param name="progress">Receives progress and failures.</param>
+    /// <param name="stop">Stops the run: samples in flight are written, no new one starts.</param>
+    internal static async Task<Generation> GenerateAsync(string what, IReadOnlyList<ICorrectionStrategy> defenses, IReadOnlyList<DefensePrompt> prompts,
         SampleKeyFormat keys, EvaluationDirectory directory, IChatClient backend, string? systemPrompt, ChatOptions? chatOptions, RunnerOptions runner,
         IRunProgress progress, CancellationToken stop)
     {
@@ -77,7 +88,9 @@ public static class DefenseRun
     /// (and returned); rescoring never modifies its input.
     /// </summary>
     /// <param name="setting">The request property that names the files, for errors.</param>
-    public static (IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines) ReadResponses(IReadOnlyList<string> paths,
+    /// <param name="paths">The responses files, one per defence.</param>
+    /// <param name="keys">How the benchmark keys its records.</param>
+    internal static (IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines) ReadResponses(IReadOnlyList<string> paths,
         SampleKeyFormat keys, string setting)
     {
         if (paths.Count == 0) throw new InvalidSettingException(setting, "no file given");

@@ -4,8 +4,15 @@ namespace SelfCorrect.Evaluation.Runner;
 /// A finished (or interrupted) defence run: its directory, what this attempt did (generating responses, then judging
 /// them), and the metrics of all records so far.
 /// </summary>
+/// <typeparam name="TMetrics">The benchmark's metrics (jailbreak or over-refusal).</typeparam>
+/// <param name="Directory">The run directory.</param>
 /// <param name="Planned">Responses the run asks for, over every defence.</param>
+/// <param name="AlreadyDone">Responses recorded by earlier attempts.</param>
 /// <param name="Recorded">Responses in the directory, over every defence: by earlier attempts and by this one.</param>
+/// <param name="Generation">What this attempt's generation did.</param>
+/// <param name="Judging">What this attempt's LLM judge did; null without an LLM judge.</param>
+/// <param name="Metrics">The metrics of every record in the directory, as written to metrics.json.</param>
+/// <param name="DiscardedTornLines">Torn last lines of interrupted attempts, set aside in .torn files.</param>
 public sealed record DefenseRunResult<TMetrics>(string Directory, int Planned, int AlreadyDone, int Recorded, RunOutcome Generation,
     RunOutcome? Judging, TMetrics Metrics, IReadOnlyList<string> DiscardedTornLines)
 {

@@ -12,7 +12,7 @@ namespace SelfCorrect.Evaluation.Runner;
 /// while writing a record or the failure log) is no sample's fault: no new sample starts, the samples in flight
 /// finish, and it is rethrown, so what was written stays and the next attempt resumes.
 /// </summary>
-public static class EvaluationRunner
+internal static class EvaluationRunner
 {
     public static async Task<RunOutcome> RunAsync<T>(string what, IReadOnlyList<T> pending, int alreadyDone, Func<T, string> keyOf,
         Func<T, CancellationToken, Task> evaluate, RunnerOptions options, IRunProgress progress, CancellationToken stop)

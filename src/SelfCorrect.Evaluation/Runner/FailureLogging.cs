@@ -3,7 +3,7 @@ using SelfCorrect.Evaluation.Storage;
 namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>Passes progress on and also appends every failed sample to the run's failures.log.</summary>
-public sealed class FailureLogging(IRunProgress inner, EvaluationDirectory directory) : IRunProgress
+internal sealed class FailureLogging(IRunProgress inner, EvaluationDirectory directory) : IRunProgress
 {
     public void Started(string what, int pending, int alreadyDone) => inner.Started(what, pending, alreadyDone);
 

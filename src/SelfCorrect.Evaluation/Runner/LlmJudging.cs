@@ -9,10 +9,11 @@ namespace SelfCorrect.Evaluation.Runner;
 /// </summary>
 public static class LlmJudging
 {
+    /// <summary>The file in the run (or scoring) directory that keeps one verdict per line.</summary>
     public const string JudgementsFileName = "judgements.jsonl";
 
     /// <summary>The judge prompt: <paramref name="defaultPrompt"/>, or the text of a file that holds every placeholder.</summary>
-    public static string LoadPrompt(string? path, string defaultPrompt, params string[] placeholders)
+    internal static string LoadPrompt(string? path, string defaultPrompt, params string[] placeholders)
     {
         if (path is null) return defaultPrompt;
         string text = File.ReadAllText(path);
@@ -22,10 +23,10 @@ public static class LlmJudging
     }
 
     /// <summary>One text to judge: the key of its verdict line, and the call that produces that line.</summary>
-    public sealed record Pending<T>(string Key, Func<CancellationToken, Task<T>> Judge);
+    internal sealed record Pending<T>(string Key, Func<CancellationToken, Task<T>> Judge);
 
     /// <summary>Judges every text whose key is not yet in judgements.jsonl; returns all verdict lines by key.</summary>
-    public static async Task<(RunOutcome Outcome, IReadOnlyDictionary<string, T> Judgements, string? Torn)> RunAsync<T>(
+    internal static async Task<(RunOutcome Outcome, IReadOnlyDictionary<string, T> Judgements, string? Torn)> RunAsync<T>(
         IReadOnlyList<Pending<T>> texts, KeyedLineParser<T> parser, EvaluationDirectory directory, RunnerOptions runner, IRunProgress progress,
         CancellationToken stop)
     {

@@ -9,7 +9,7 @@ namespace SelfCorrect.Evaluation.Runner;
 /// 60 s / rpm, so requests start evenly spaced and never more than rpm in any minute (plus the one in the bucket).
 /// Placed under the correction strategy, so each call of a multi-stage sample counts as one request.
 /// </summary>
-public sealed class RateLimitedChatClient : DelegatingChatClient
+internal sealed class RateLimitedChatClient : DelegatingChatClient
 {
     private readonly TokenBucketRateLimiter limiter;
 

@@ -23,8 +23,9 @@ public sealed record RunnerOptions
     public double SyncSeconds { get; init; } = 5;
 
     /// <summary>The sync policy of the run's record files.</summary>
-    public RecordSync RecordSync => new(SyncEveryRecords, TimeSpan.FromSeconds(SyncSeconds));
+    internal RecordSync RecordSync => new(SyncEveryRecords, TimeSpan.FromSeconds(SyncSeconds));
 
+    /// <summary>Checks every value; a bad one is an <see cref="InvalidSettingException"/> naming the property.</summary>
     public void Validate()
     {
         if (Concurrency < 1) throw new InvalidSettingException(nameof(Concurrency), $"must be ≥ 1 (got {Concurrency})");

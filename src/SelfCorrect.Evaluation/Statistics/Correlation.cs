@@ -5,7 +5,7 @@ namespace SelfCorrect.Evaluation.Statistics;
 /// <summary>Pearson r with its two-sided p-value, Spearman ρ and the least-squares line, over paired values.</summary>
 public sealed record CorrelationResult(int N, double PearsonR, double? PValue, double SpearmanRho, double Slope, double Intercept);
 
-public static class Correlation
+internal static class Correlation
 {
     /// <summary>
     /// Null when fewer than three pairs or when either variable is constant (r undefined). The p-value tests r = 0

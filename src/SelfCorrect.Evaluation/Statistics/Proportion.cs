@@ -8,8 +8,13 @@ namespace SelfCorrect.Evaluation.Statistics;
 /// </summary>
 public sealed record Proportion(int Successes, int Trials, double? Value, double? Low, double? High)
 {
+    /// <summary>The confidence level of intervals unless a caller asks for another: 0.95.</summary>
     public const double DefaultConfidence = 0.95;
 
+    /// <summary>The share and its Wilson interval at <paramref name="confidence"/>; no trials give null value and bounds.</summary>
+    /// <param name="successes">Successes (0 to <paramref name="trials"/>).</param>
+    /// <param name="trials">Trials (≥ 0).</param>
+    /// <param name="confidence">Confidence level in (0, 1).</param>
     public static Proportion Wilson(int successes, int trials, double confidence = DefaultConfidence)
     {
         if (trials < 0 || successes < 0 || successes > trials)

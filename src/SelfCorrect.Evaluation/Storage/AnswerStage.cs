@@ -9,11 +9,13 @@ namespace SelfCorrect.Evaluation.Storage;
 /// </summary>
 public sealed record AnswerStage(string Stage, string Text, string? FinishReason)
 {
+    /// <summary>The stage name of the first answer, before any check.</summary>
     public const string Initial = "initial";
 
     /// <summary>The finish reason of an answer that ended on its own, within the token limit.</summary>
     public const string StopReason = "stop";
 
+    /// <summary>The stage name of the answer after round <paramref name="round"/> (1-based): <c>final_N</c>.</summary>
     public static string Final(int round) => $"final_{round}";
 
     /// <summary>0 for the initial answer, N for <c>final_N</c>.</summary>

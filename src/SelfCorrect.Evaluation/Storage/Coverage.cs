@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>How much of the planned work a metrics file covers; the report flags incomplete runs.</summary>
-public sealed record Coverage(int Expected, int Recorded)
+internal sealed record Coverage(int Expected, int Recorded)
 {
     public bool Complete => Recorded >= Expected;
 

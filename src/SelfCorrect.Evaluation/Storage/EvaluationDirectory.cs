@@ -12,9 +12,13 @@ namespace SelfCorrect.Evaluation.Storage;
 /// </summary>
 public sealed class EvaluationDirectory : IDisposable
 {
+    /// <summary>Every setting that shapes a run's results; a rerun with other settings is refused.</summary>
     public const string SettingsFile = "settings.json";
+    /// <summary>The metrics of every record so far, rewritten atomically after each attempt.</summary>
     public const string MetricsFile = "metrics.json";
+    /// <summary>One line per failed sample: its key and the error, appended as failures happen.</summary>
     public const string FailuresFile = "failures.log";
+    /// <summary>What a rescoring scored: data and responses files (with hashes), judges and grading.</summary>
     public const string ScoringFile = "scoring.json";
 
     /// <summary>Evaluation runs; those written before the run marker existed are known by their settings.json.</summary>
@@ -23,6 +27,7 @@ public sealed class EvaluationDirectory : IDisposable
     private readonly IDisposable directoryLock;
     private readonly Lock failureGate = new();
 
+    /// <summary>The directory.</summary>
     public string Path { get; }
 
     private EvaluationDirectory(string path, IDisposable directoryLock)
@@ -40,6 +45,9 @@ public sealed class EvaluationDirectory : IDisposable
     /// </summary>
     /// <param name="setting">The request property that named the directory, for errors.</param>
     /// <param name="replaceSetting">The request property that asks for replacement, mentioned where it would help.</param>
+    /// <param name="path">The run directory (created when absent).</param>
+    /// <param name="settings">Everything that shapes the results, written to settings.json and compared on resume.</param>
+    /// <param name="replace">Replace an evaluation run of other settings instead of refusing it.</param>
     public static EvaluationDirectory OpenRun(string path, JsonObject settings, bool replace, string setting, string replaceSetting)
     {
         settings = JsonNode.Parse(Redaction.Redact(settings.ToJsonString()))!.AsObject();
@@ -60,6 +68,8 @@ public sealed class EvaluationDirectory : IDisposable
 
     /// <summary>Any directory that receives rescored metrics; <c>scoring.json</c> records what was scored.</summary>
     /// <param name="setting">The request property that named the directory, for errors.</param>
+    /// <param name="path">The directory (created when absent).</param>
+    /// <param name="scoring">What is scored, written to scoring.json.</param>
     public static EvaluationDirectory OpenForScoring(string path, JsonObject scoring, string setting)
     {
         var directoryLock = DirectoryLock.Take(path, setting);
@@ -75,16 +85,20 @@ public sealed class EvaluationDirectory : IDisposable
         }
     }
 
+    /// <summary>The path of a file in the directory.</summary>
     public string PathOf(string fileName) => System.IO.Path.Combine(Path, fileName);
 
+    /// <summary>Replaces metrics.json atomically (a reader never sees half a file).</summary>
     public void WriteMetrics(JsonNode metrics) => AtomicFile.WriteAllText(PathOf(MetricsFile), metrics.ToJsonString(EvaluationJson.Indented));
 
+    /// <summary>Appends a failed sample to failures.log (secrets redacted); safe to call from concurrent samples.</summary>
     public void RecordFailure(string key, Exception error)
     {
         string line = $"{DateTimeOffset.UtcNow:O}\t{key}\t{Redaction.Redact(OneLine(error.Message))}\n";
         lock (failureGate) File.AppendAllText(PathOf(FailuresFile), line);
     }
 
+    /// <summary>Releases the directory lock.</summary>
     public void Dispose() => directoryLock.Dispose();
 
     internal static string OneLine(string message) =>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>How the JSON files of a run directory are written.</summary>
-public static class EvaluationJson
+internal static class EvaluationJson
 {
     /// <summary>settings.json and scoring.json: indented, with non-ASCII text kept readable.</summary>
     public static readonly JsonSerializerOptions Indented = new()

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace SelfCorrect.Evaluation.Storage;
 
 /// <summary>The input files of a run or rescoring as its settings record them.</summary>
-public static class InputFiles
+internal static class InputFiles
 {
     /// <summary>Path, size and SHA-256 of each input file, so a report says exactly which data produced it.</summary>
     public static JsonArray Describe(IEnumerable<string> paths) => new([.. paths.Select(path =>

@@ -7,6 +7,7 @@ namespace SelfCorrect.Evaluation.Storage;
 /// <summary>A value read back from a keyed JSON Lines file, with its key and the line it came from.</summary>
 public sealed record StoredLine<T>(T Value, string Key, string Path, int Line)
 {
+    /// <summary>An error naming the file and line of the value: <c>PATH:LINE: message</c>.</summary>
     public InvalidDataException Error(string message) => new($"{Path}:{Line}: {message}");
 }
 
@@ -18,7 +19,7 @@ public delegate (T Value, string Key) KeyedLineParser<T>(JsonLine line);
 /// last line may be torn (no final newline and not valid JSON): a process killed mid-write leaves exactly that, so it
 /// is reported separately rather than as corruption.
 /// </summary>
-public static class JsonLinesFile
+internal static class JsonLinesFile
 {
     public sealed record Contents<T>(IReadOnlyList<StoredLine<T>> Lines, string? TornTail, long CompleteLength, bool EndsWithNewline);
 

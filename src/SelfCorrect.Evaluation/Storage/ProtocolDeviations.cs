@@ -8,7 +8,7 @@ namespace SelfCorrect.Evaluation.Storage;
 /// Where a run could not follow its protocol because of the backend, in words; settings.json and metrics.json record
 /// them under <see cref="Key"/> and the report repeats them next to the run.
 /// </summary>
-public static class ProtocolDeviations
+internal static class ProtocolDeviations
 {
     public const string Key = "protocol_deviations";
 

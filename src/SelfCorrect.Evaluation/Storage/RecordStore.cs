@@ -11,7 +11,7 @@ namespace SelfCorrect.Evaluation.Storage;
 /// comes first, and on closing, so a power loss loses at most that much. A malformed complete line stops the run
 /// without touching the file.
 /// </summary>
-public sealed class RecordStore<T> : IDisposable
+internal sealed class RecordStore<T> : IDisposable
 {
     private readonly FileStream stream;
     private readonly HashSet<string> completed;

@@ -11,18 +11,29 @@ namespace SelfCorrect.Evaluation.Storage;
 /// </summary>
 public sealed class ResponseRecord
 {
+    /// <summary>BBQ: the example's category.</summary>
     [JsonPropertyName("category")] public string? Category { get; init; }
+    /// <summary>BBQ: the example's <c>example_id</c> (unique within its category).</summary>
     [JsonPropertyName("example_id")] public int? ExampleId { get; init; }
+    /// <summary>AdvBench: the 0-based row of the behaviour.</summary>
     [JsonPropertyName("index")] public int? Index { get; init; }
+    /// <summary>AdvBench: the attack's name; may be absent when a file holds one attack.</summary>
     [JsonPropertyName("attack")] public string? Attack { get; init; }
     /// <summary>The XSTest <c>id</c>, kept as text; a number is read as its digits.</summary>
     [JsonPropertyName("id"), JsonConverter(typeof(TextOrNumber))] public string? Id { get; init; }
+    /// <summary>The first answer.</summary>
     [JsonPropertyName("initial")] public string? Initial { get; init; }
+    /// <summary>Chain-of-thought: the reasoning before the answer.</summary>
     [JsonPropertyName("reasoning")] public string? Reasoning { get; init; }
+    /// <summary>The critique of a one-round run.</summary>
     [JsonPropertyName("critique")] public string? Critique { get; init; }
+    /// <summary>The final answer of a one-round run.</summary>
     [JsonPropertyName("final")] public string? Final { get; init; }
+    /// <summary>The critique of each round of a run of several rounds.</summary>
     [JsonPropertyName("critiques")] public IReadOnlyList<string>? Critiques { get; init; }
+    /// <summary>The final answer of each round of a run of several rounds.</summary>
     [JsonPropertyName("finals")] public IReadOnlyList<string>? Finals { get; init; }
+    /// <summary>Usage, latency and finish reason of every model call, in order.</summary>
     [JsonPropertyName("stages")] public IReadOnlyList<StageUsage>? Stages { get; init; }
 
     /// <summary>The critique of each round, whichever of the two spellings the file used.</summary>
@@ -40,6 +51,7 @@ public sealed class ResponseRecord
 
     private string? FinishReasonOf(string stage, int round) => Stages?.FirstOrDefault(s => s.Stage == stage && s.Round == round)?.FinishReason;
 
+    /// <summary>How records are written: snake_case names as declared, null fields omitted, text not escaped beyond JSON's needs.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -64,6 +76,7 @@ public sealed class ResponseRecord
         Stages = stages,
     };
 
+    /// <summary>The record as one line of a responses file.</summary>
     public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Reads a string, or a number as written (records produced elsewhere may give <c>"id": 7</c>).</summary>

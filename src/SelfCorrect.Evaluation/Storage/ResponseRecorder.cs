@@ -10,10 +10,15 @@ namespace SelfCorrect.Evaluation.Storage;
 /// the model reported one: every call of a single-call strategy, of a chain-of-thought answer and, from its trace, of
 /// every stage of a Checking-as-Context or ranking run.
 /// </summary>
-public static class ResponseRecorder
+internal static class ResponseRecorder
 {
     /// <summary>Sends one user turn (after the system prompt, if any) through the strategy's client and records the answer.</summary>
     /// <param name="key">A record carrying only the sample key fields.</param>
+    /// <param name="client">The backend with the strategy applied.</param>
+    /// <param name="systemPrompt">System prompt; null: none.</param>
+    /// <param name="userTurn">The sample's question.</param>
+    /// <param name="options">Generation options (cloned per call); null: the backend's.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     public static async Task<ResponseRecord> AskAsync(IChatClient client, ResponseRecord key, string? systemPrompt, string userTurn,
         ChatOptions? options, CancellationToken cancellationToken)
     {
@@ -27,6 +32,7 @@ public static class ResponseRecorder
 
     /// <param name="key">A record carrying only the sample key fields.</param>
     /// <param name="latency">Wall time of the whole call, used when the response carries no per-stage trace.</param>
+    /// <param name="response">The strategy's response, with its trace when it has one.</param>
     public static ResponseRecord FromResponse(ResponseRecord key, ChatResponse response, TimeSpan latency)
     {
         if (response.GetSelfCorrectionTrace() is { } trace)

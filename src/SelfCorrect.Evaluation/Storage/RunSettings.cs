@@ -9,7 +9,7 @@ namespace SelfCorrect.Evaluation.Storage;
 /// of the new attempt, except for the <see cref="RuntimeSection"/> (such as concurrency) and the
 /// <see cref="ScoringSection"/> (such as the grading mode), which may change.
 /// </summary>
-public static class RunSettings
+internal static class RunSettings
 {
     /// <summary>How hard the run drives the model: may differ between attempts of one run.</summary>
     public const string RuntimeSection = "runtime";

@@ -15,8 +15,10 @@ public abstract class SampleKeyFormat
     /// <summary>The record's key, or null with <paramref name="problem"/> naming the missing field.</summary>
     public abstract string? KeyOf(ResponseRecord record, out string? problem);
 
+    /// <summary>The BBQ key: <c>CATEGORY/EXAMPLE_ID</c>.</summary>
     public static string BbqKey(string category, int exampleId) => $"{category}/{exampleId}";
 
+    /// <summary>The AdvBench key: <c>INDEX/ATTACK</c>, or <c>INDEX</c> without an attack.</summary>
     public static string JailbreakKey(int index, string? attack) => attack is null ? $"{index}" : $"{index}/{attack}";
 
     private sealed class BbqKeys : SampleKeyFormat

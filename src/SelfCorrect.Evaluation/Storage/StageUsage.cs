@@ -9,8 +9,11 @@ public sealed class StageUsage
     [JsonPropertyName("stage")] public required string Stage { get; init; }
     /// <summary>0 for the initial answer, 1.. for the rounds of checking.</summary>
     [JsonPropertyName("round")] public int Round { get; init; }
+    /// <summary>Prompt tokens the backend reported; null when it reports none.</summary>
     [JsonPropertyName("input_tokens")] public long? InputTokens { get; init; }
+    /// <summary>Generated tokens the backend reported; null when it reports none.</summary>
     [JsonPropertyName("output_tokens")] public long? OutputTokens { get; init; }
+    /// <summary>Wall-clock time of the call in milliseconds.</summary>
     [JsonPropertyName("latency_ms")] public double LatencyMs { get; init; }
     /// <summary>
     /// Why the call stopped, as the backend reported it (<c>stop</c>: end of sequence or a stop string within the

@@ -8,7 +8,7 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// answer prefill), cac (Checking-as-Context with the BBQ presets), Ganguli et al.'s instruction and cot, and rank
 /// (in-context ranking with the BBQ presets, beyond the paper).
 /// </summary>
-public static class BbqStrategies
+internal static class BbqStrategies
 {
     private static readonly StrategyRegistry Registry = new StrategyRegistry("BBQ strategy")
         .Add("none", settings => new NoDefense(settings.Presets.BbqAnswerPrefill))

@@ -13,7 +13,7 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// the backend cannot continue an assistant message, the reasoning prefix is appended to the question turn instead
 /// and the answer has no prefill (recorded in the <see cref="ChainOfThoughtTrace"/>).
 /// </summary>
-public sealed class ChainOfThought(string reasoningPrefix, string followUp, string answerPrefill) : ICorrectionStrategy
+internal sealed class ChainOfThought(string reasoningPrefix, string followUp, string answerPrefill) : ICorrectionStrategy
 {
     public string ReasoningPrefix => reasoningPrefix;
     public string FollowUp => followUp;

@@ -8,7 +8,7 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// Ganguli et al. (2023, arXiv 2302.07459) instruction-following variant: the debiasing instruction follows the
 /// question turn, and the answer starts with the BBQ prefill where the backend can continue an assistant message.
 /// </summary>
-public sealed class DebiasInstruction(string instruction, string answerPrefill) : ICorrectionStrategy
+internal sealed class DebiasInstruction(string instruction, string answerPrefill) : ICorrectionStrategy
 {
     public string Instruction => instruction;
     public string AnswerPrefill => answerPrefill;
