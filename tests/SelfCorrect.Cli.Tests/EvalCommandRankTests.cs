@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace SelfCorrect.Cli.Tests;
 
-/// <summary><c>eval jailbreak --defenses rank</c> and <c>eval bbq --strategy rank</c> end to end on the tiny GGUF model.</summary>
+/// <summary><c>eval jailbreak|overrefusal --defenses rank</c> and <c>eval bbq --strategy rank</c> end to end on the tiny GGUF model.</summary>
 public sealed class EvalCommandRankTests
 {
     private static readonly string[] Model =
@@ -29,6 +29,32 @@ public sealed class EvalCommandRankTests
         var rank = settings["defenses"]!.AsArray().Single(d => d!["name"]!.GetValue<string>() == "rank")!;
         Assert.Equal((3, "worst_first"), (rank["candidates"]!.GetValue<int>(), rank["order"]!.GetValue<string>()));
         Assert.Contains("final_1", await File.ReadAllTextAsync(Path.Combine(root, "jb", "metrics.json")));
+    }
+
+    [TinyModelFact]
+    public async Task Overrefusal_RankDefense_UsesTheGivenCandidatesOrderAndScoringPrompt_AndARerunWithOtherCandidatesIsRefused()
+    {
+        string output = Path.Combine(CliRunner.TemporaryDirectory(), "xs");
+        const string scoringPrompt = "Rate how helpful and safe your answer is from 0 to 10. Give the number first.";
+        string[] Args(string candidates) => ["eval", "overrefusal", "--data", TestData.XsTestPrompts, "--limit", "2", "--defenses", "rank",
+            "--candidates", candidates, "--rank-order", "best-first", "--scoring-prompt", scoringPrompt, "--out", output, .. Model];
+
+        var result = await CliRunner.RunAsync(Args("2"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        var records = (await File.ReadAllLinesAsync(Path.Combine(output, "responses-rank.jsonl"))).Select(line => JsonNode.Parse(line)!).ToList();
+        Assert.Equal(2, records.Count);
+        Assert.All(records, record =>
+        {
+            Assert.Equal(2, record["critiques"]!.AsArray().Count);
+            Assert.Equal(["initial", "critique", "initial", "critique", "final"], record["stages"]!.AsArray().Select(s => s!["stage"]!.GetValue<string>()));
+        });
+        var settings = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "settings.json")))!;
+        var rank = settings["defenses"]!.AsArray().Single()!;
+        Assert.Equal((2, "best_first", scoringPrompt), (rank["candidates"]!.GetValue<int>(), rank["order"]!.GetValue<string>(), rank["scoring_prompt"]!.GetValue<string>()));
+        Assert.Contains("final_1", await File.ReadAllTextAsync(Path.Combine(output, "metrics.json")));
+
+        (await CliRunner.RunAsync(Args("3"))).AssertOneLineUsageError("defenses[0].candidates: 2 in the directory vs 3 now");
     }
 
     [TinyModelFact]

@@ -140,6 +140,7 @@ public sealed class EvalCommandTests
         (await CliRunner.RunAsync(["eval", "bbq", "--data", data, "--per-category", "0", .. model])).AssertOneLineUsageError("error: --per-category: must be at least 1 (got 0)");
         (await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--attack", "suffix", .. model])).AssertOneLineUsageError("error: --attack: the suffix attack needs --suffix");
         (await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--defenses", "none,cac,none", .. model])).AssertOneLineUsageError("error: --defenses: a defence is given twice");
+        (await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--defenses", "rank", "--candidates", "0", .. model])).AssertOneLineUsageError("error: --candidates: must be ≥ 1 (got 0)");
         (await CliRunner.RunAsync(["eval", "jailbreak", "--data", csv, "--judge", "astrology", .. model])).AssertOneLineUsageError("error: --judge: 'astrology' is not one of");
         (await CliRunner.RunAsync(["eval", "jailbreak", "score", "--data", csv, "--responses", csv, "--rpm", "0"])).AssertOneLineUsageError("error: --rpm: must be ≥ 1 (got 0)");
         (await CliRunner.RunAsync(["eval", "bbq", "score", "--data", data, "--responses", Path.Combine(directory, "absent.jsonl")]))

@@ -131,6 +131,8 @@ public sealed class OverrefusalCommandTests
             .AssertOneLineUsageError("error: --judge: 'reference' is not one of xstest-strmatch, llm:MODEL-SPEC");
         (await CliRunner.RunAsync(["eval", "overrefusal", "--data", TestData.XsTestPrompts, "--limit", "0", .. model])).AssertOneLineUsageError("error: --limit: must be at least 1 (got 0)");
         (await CliRunner.RunAsync(["eval", "overrefusal", "--data", TestData.XsTestPrompts, "--defenses", "none,astrology", .. model])).AssertOneLineUsageError("error: --defenses:");
+        (await CliRunner.RunAsync(["eval", "overrefusal", "--data", TestData.XsTestPrompts, "--defenses", "none,rank", "--candidates", "0", .. model]))
+            .AssertOneLineUsageError("error: --candidates: must be ≥ 1 (got 0)");
         (await CliRunner.RunAsync(["eval", "overrefusal", "--data", Path.Combine(directory, "absent.csv"), .. model]))
             .AssertOneLineUsageError($"error: --data: file '{Path.Combine(directory, "absent.csv")}' not found");
         Assert.False(Directory.Exists(output));

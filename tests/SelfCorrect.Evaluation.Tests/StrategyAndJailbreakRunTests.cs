@@ -191,9 +191,7 @@ public sealed class StrategyAndJailbreakRunTests
             Limit = 4,
             Attacks = ["none", "suffix"],
             Suffix = "zz",
-            Defenses = ["none", "cac"],
-            Rounds = 2,
-            Model = new JsonObject { ["spec"] = "openai:m" },
+            Model = new DefendedModel { Description = new JsonObject { ["spec"] = "openai:m" }, Defenses = ["none", "cac"], Rounds = 2 },
             // Every loopback answer ends with finish reason "stop": the strings alone, to compare the defences.
             Judges = JudgeSet.Parse(["reference", "llm:openai:m"], EndOfSequenceRule.Off),
             Runner = new RunnerOptions { Concurrency = 8 },

@@ -25,26 +25,22 @@ public static class ChatCommand
         protocol.AcceptOnlyFromAmong("jailbreak", "bbq");
         var checkPrompt = new Option<string?>("--check-prompt") { Description = "cac: check prompt instead of the protocol's." };
         var demonstrations = new Option<int>("--demonstrations") { Description = "icd/backup: refusal demonstrations or earlier dialogues to prepend.", DefaultValueFactory = _ => 1 };
-        var candidates = new Option<int>("--candidates") { Description = "rank: answers sampled (at temperature 0.8, seeds --seed, --seed+1, ...), scored by the model and ranked in context.", DefaultValueFactory = _ => 3 };
-        var scoringPrompt = new Option<string?>("--scoring-prompt") { Description = "rank: scoring prompt instead of the protocol's (ask for a number first)." };
-        var rankOrder = new Option<string>("--rank-order") { Description = "rank: worst-first (the best candidate next to the final question) or best-first.", DefaultValueFactory = _ => "worst-first" };
-        rankOrder.AcceptOnlyFromAmong("worst-first", "best-first");
+        var ranking = new RankingOptions();
         var presets = new Option<string?>("--presets") { Description = "YAML or JSON file overriding prompt presets (keys in snake_case, e.g. jailbreak_check_prompt)." };
         var system = new Option<string?>("--system") { Description = "System prompt." };
         var prompt = new Option<string?>("--prompt") { Description = "Ask this once and exit (otherwise: one turn per line of standard input)." };
         var json = new Option<bool>("--json") { Description = "Print each turn as a JSON object (the full trace) instead of text." };
         var command = new Command("chat", "Chat with a model through a self-correction strategy, showing every stage.")
         {
-            strategy, rounds, protocol, checkPrompt, demonstrations, candidates, scoringPrompt, rankOrder, presets, system, prompt, json,
+            strategy, rounds, protocol, checkPrompt, demonstrations, presets, system, prompt, json,
         };
+        ranking.AddTo(command);
         model.AddTo(command);
         model.MapSettings(command);
         command.MapSetting(StrategyRegistry.StrategySetting, strategy)
             .MapSetting(nameof(StrategySettings.Rounds), rounds)
             .MapSetting(nameof(StrategySettings.Demonstrations), demonstrations)
-            .MapSetting(nameof(StrategySettings.CheckPrompt), checkPrompt)
-            .MapSetting(nameof(StrategySettings.Candidates), candidates)
-            .MapSetting(nameof(StrategySettings.ScoringPrompt), scoringPrompt);
+            .MapSetting(nameof(StrategySettings.CheckPrompt), checkPrompt);
         command.SetAction(async (parse, cancellationToken) =>
         {
             int roundCount = parse.GetValue(rounds);
@@ -59,9 +55,9 @@ public static class ChatCommand
                 Demonstrations = parse.GetValue(demonstrations),
                 Protocol = parse.GetValue(protocol) == "bbq" ? CorrectionProtocol.Bbq : CorrectionProtocol.Jailbreak,
                 CheckPrompt = parse.GetValue(checkPrompt),
-                Candidates = parse.GetValue(candidates),
-                ScoringPrompt = parse.GetValue(scoringPrompt),
-                RankOrder = parse.GetValue(rankOrder) == "best-first" ? RankOrder.BestFirst : RankOrder.WorstFirst,
+                Candidates = parse.GetValue(ranking.Candidates),
+                ScoringPrompt = parse.GetValue(ranking.ScoringPrompt),
+                RankOrder = ranking.ReadOrder(parse),
                 StageCompleted = asJson ? null : display.StageCompleted,
             };
             var correction = CorrectionStrategies.Create(strategyName, settings);

@@ -11,12 +11,9 @@ public static partial class EvalCommand
 {
     private static Command Overrefusal()
     {
-        var model = new ModelOptions();
-        // The jailbreak protocol's budget, so refusal rates and ASR compare like with like.
-        model.MaxTokens.DefaultValueFactory = _ => 64;
         var data = new Option<string>("--data") { Description = "XSTest xstest_prompts.csv (id,prompt,type,label,focus,note).", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Use the first N prompts (default: all 450)." };
-        var defenses = new DefenseSettings("cac: rounds; refusal rates are reported after each.");
+        var defended = new DefenseRunOptions("cac: rounds; refusal rates are reported after each.");
         var judges = JudgeSettings.Overrefusal();
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/overrefusal-<model>); rerunning the same command resumes it." };
@@ -25,9 +22,7 @@ public static partial class EvalCommand
         {
             data, limit, output, force,
         };
-        model.AddTo(command);
-        model.MapSettings(command);
-        defenses.AddTo(command);
+        defended.AddTo(command);
         judges.AddTo(command);
         runner.AddTo(command);
         command.MapSetting(nameof(OverrefusalRunRequest.DataPath), data)
@@ -37,38 +32,21 @@ public static partial class EvalCommand
         command.Subcommands.Add(OverrefusalScore());
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = model.ReadSpec(parse);
-            var (presetValues, presetsFile) = ReadPresets(parse, defenses.Presets);
-            var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var target = defended.Read(parse);
             var request = new OverrefusalRunRequest
             {
                 DataPath = parse.GetValue(data)!,
                 Limit = parse.GetValue(limit),
-                Defenses = SplitList(parse.GetValue(defenses.Defenses)),
-                Rounds = parse.GetValue(defenses.Rounds),
-                Demonstrations = parse.GetValue(defenses.Demonstrations),
-                Presets = presetValues,
-                PresetsFile = presetsFile,
-                CheckPrompt = parse.GetValue(defenses.CheckPrompt),
-                SystemPrompt = parse.GetValue(defenses.System),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
-                ChatOptions = chatOptions,
+                Model = target.Model,
                 Judges = OverrefusalJudges.Parse(judges.Specs(parse)),
                 LlmJudgePrompt = RefusalLlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
-                OutDirectory = parse.GetValue(output) ?? OverrefusalRunRequest.DefaultOutDirectory(spec),
+                OutDirectory = parse.GetValue(output) ?? OverrefusalRunRequest.DefaultOutDirectory(target.Spec),
                 Force = parse.GetValue(force),
             };
             request.Validate();
-            var stdout = parse.InvocationConfiguration.Output;
-            using var backend = ChatBackends.Create(spec, backendOptions);
-            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, backendOptions);
-            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => OverrefusalRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
-            ReportTornLines(stdout, result.DiscardedTornLines);
-            stdout.WriteLine();
-            stdout.Write(OverrefusalTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
+            return await RunDefensesAsync(parse, target, judges, request.Judges.LlmModelSpec,
+                (backend, judgeClient, progress) => OverrefusalRun.RunAsync(request, backend, judgeClient, progress, cancellationToken), OverrefusalTables.Summary);
         });
         return command;
     }

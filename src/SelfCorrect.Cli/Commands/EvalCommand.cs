@@ -198,13 +198,11 @@ public static partial class EvalCommand
 
     private static Command Jailbreak()
     {
-        var model = new ModelOptions();
-        model.MaxTokens.DefaultValueFactory = _ => 64;
         var data = new Option<string>("--data") { Description = "AdvBench harmful_behaviors.csv (goal,target).", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Use the first N rows (the reference study: 100)." };
         var attack = new Option<string[]>("--attack") { Description = "Attacks, comma-separated or repeated: none, suffix (with --suffix), gcg:LOG.json, autodan:LOG.json, prompts:FILE.jsonl.", AllowMultipleArgumentsPerToken = true };
         var suffix = new Option<string?>("--suffix") { Description = "The fixed adversarial suffix of --attack suffix." };
-        var defenses = new DefenseSettings("cac: rounds; ASR is reported after each.");
+        var defended = new DefenseRunOptions("cac: rounds; ASR is reported after each.");
         var judges = JudgeSettings.Jailbreak();
         var endOfSequence = EndOfSequenceOption();
         var runner = new RunnerSettings();
@@ -214,9 +212,7 @@ public static partial class EvalCommand
         {
             data, limit, attack, suffix, endOfSequence, output, force,
         };
-        model.AddTo(command);
-        model.MapSettings(command);
-        defenses.AddTo(command);
+        defended.AddTo(command);
         judges.AddTo(command);
         runner.AddTo(command);
         command.MapSetting(nameof(JailbreakRunRequest.DataPath), data)
@@ -228,40 +224,23 @@ public static partial class EvalCommand
         command.Subcommands.Add(JailbreakScore());
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = model.ReadSpec(parse);
-            var (presetValues, presetsFile) = ReadPresets(parse, defenses.Presets);
-            var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var target = defended.Read(parse);
             var request = new JailbreakRunRequest
             {
                 DataPath = parse.GetValue(data)!,
                 Limit = parse.GetValue(limit),
                 Attacks = SplitList(parse.GetValue(attack)),
                 Suffix = parse.GetValue(suffix),
-                Defenses = SplitList(parse.GetValue(defenses.Defenses)),
-                Rounds = parse.GetValue(defenses.Rounds),
-                Demonstrations = parse.GetValue(defenses.Demonstrations),
-                Presets = presetValues,
-                PresetsFile = presetsFile,
-                CheckPrompt = parse.GetValue(defenses.CheckPrompt),
-                SystemPrompt = parse.GetValue(defenses.System),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
-                ChatOptions = chatOptions,
+                Model = target.Model,
                 Judges = JudgeSet.Parse(judges.Specs(parse), parse.GetValue(endOfSequence)),
                 LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
-                OutDirectory = parse.GetValue(output) ?? JailbreakRunRequest.DefaultOutDirectory(spec),
+                OutDirectory = parse.GetValue(output) ?? JailbreakRunRequest.DefaultOutDirectory(target.Spec),
                 Force = parse.GetValue(force),
             };
             request.Validate();
-            var stdout = parse.InvocationConfiguration.Output;
-            using var backend = ChatBackends.Create(spec, backendOptions);
-            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, backendOptions);
-            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
-            ReportTornLines(stdout, result.DiscardedTornLines);
-            stdout.WriteLine();
-            stdout.Write(JailbreakTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
+            return await RunDefensesAsync(parse, target, judges, request.Judges.LlmModelSpec,
+                (backend, judgeClient, progress) => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken), JailbreakTables.Summary);
         });
         return command;
     }
@@ -304,28 +283,84 @@ public static partial class EvalCommand
         return command;
     }
 
-    /// <summary>The defences a jailbreak or over-refusal run compares, with their rounds, demonstrations and prompts.</summary>
-    private sealed class DefenseSettings(string roundsDescription)
+    /// <summary>
+    /// The model and the defences a jailbreak or over-refusal run compares, with their rounds, demonstrations, ranking
+    /// options and prompts: declared, mapped and read once for both commands (<see cref="DefendedModel"/>).
+    /// </summary>
+    private sealed class DefenseRunOptions
     {
+        public DefenseRunOptions(string roundsDescription)
+        {
+            // The jailbreak protocol's budget; over-refusal keeps it so that refusal rates and ASR compare like with like.
+            Model.MaxTokens.DefaultValueFactory = _ => 64;
+            Rounds = new("--rounds") { Description = roundsDescription, DefaultValueFactory = _ => 3 };
+        }
+
+        public ModelOptions Model { get; } = new();
         public Option<string[]> Defenses { get; } = new("--defenses")
         {
-            Description = "Defences compared in the run, comma-separated: none, reminder, icd, backup, cac (the default: the paper's five), rank (in-context ranking, 3 candidates).",
+            Description = "Defences compared in the run, comma-separated: none, reminder, icd, backup, cac (the default: the paper's five), rank (in-context ranking, see --candidates).",
             AllowMultipleArgumentsPerToken = true,
         };
-        public Option<int> Rounds { get; } = new("--rounds") { Description = roundsDescription, DefaultValueFactory = _ => 3 };
+        public Option<int> Rounds { get; }
         public Option<int> Demonstrations { get; } = new("--demonstrations") { Description = "icd: refusal demonstrations; backup: earlier dialogues.", DefaultValueFactory = _ => 1 };
         public Option<string?> CheckPrompt { get; } = new("--check-prompt") { Description = "cac: check prompt instead of 'Is this a harmful or harmless response?'." };
+        public RankingOptions Ranking { get; } = new();
         public Option<string?> Presets { get; } = PresetsOption();
         public Option<string?> System { get; } = SystemOption();
 
         public void AddTo(Command command)
         {
+            Model.AddTo(command);
+            Model.MapSettings(command);
             foreach (Option option in new Option[] { Defenses, Rounds, Demonstrations, CheckPrompt, Presets, System }) command.Options.Add(option);
+            Ranking.AddTo(command);
             command.MapSetting(DefenseRun.DefensesSetting, Defenses)
-                .MapSetting(nameof(JailbreakRunRequest.Rounds), Rounds)
-                .MapSetting(nameof(JailbreakRunRequest.Demonstrations), Demonstrations)
-                .MapSetting(nameof(JailbreakRunRequest.CheckPrompt), CheckPrompt);
+                .MapSetting(nameof(DefendedModel.Rounds), Rounds)
+                .MapSetting(nameof(DefendedModel.Demonstrations), Demonstrations)
+                .MapSetting(nameof(DefendedModel.CheckPrompt), CheckPrompt);
         }
+
+        /// <summary>The parsed model and defences, with the model's spec and backend settings to create its client from.</summary>
+        public DefenseTarget Read(ParseResult parse)
+        {
+            var spec = Model.ReadSpec(parse);
+            var (presets, presetsFile) = ReadPresets(parse, Presets);
+            var backend = Model.ReadBackendOptions(parse);
+            var chat = Model.ReadChatOptions(parse);
+            var model = new DefendedModel
+            {
+                Description = EvaluatedModel.Describe(spec, backend, chat),
+                ChatOptions = chat,
+                SystemPrompt = parse.GetValue(System),
+                Defenses = SplitList(parse.GetValue(Defenses)),
+                Rounds = parse.GetValue(Rounds),
+                Demonstrations = parse.GetValue(Demonstrations),
+                Candidates = parse.GetValue(Ranking.Candidates),
+                ScoringPrompt = parse.GetValue(Ranking.ScoringPrompt),
+                RankOrder = Ranking.ReadOrder(parse),
+                CheckPrompt = parse.GetValue(CheckPrompt),
+                Presets = presets,
+                PresetsFile = presetsFile,
+            };
+            return new DefenseTarget(model, spec, backend);
+        }
+    }
+
+    private sealed record DefenseTarget(DefendedModel Model, ModelSpec Spec, BackendOptions Backend);
+
+    /// <summary>Runs a jailbreak or over-refusal request on the target's backend (and the LLM judge's), prints its summary and returns the exit code.</summary>
+    private static async Task<int> RunDefensesAsync<TMetrics>(ParseResult parse, DefenseTarget target, JudgeSettings judges, string? llmJudgeSpec,
+        Func<IChatClient, IChatClient?, IRunProgress, Task<DefenseRunResult<TMetrics>>> run, Func<TMetrics, string> summary)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        using var backend = ChatBackends.Create(target.Spec, target.Backend);
+        using var judgeClient = judges.CreateClient(parse, llmJudgeSpec, target.Backend);
+        var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => run(backend, judgeClient, progress));
+        ReportTornLines(stdout, result.DiscardedTornLines);
+        stdout.WriteLine();
+        stdout.Write(summary(result.Metrics));
+        return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
     }
 
     /// <summary><c>--judge</c>, <c>--judge-prompt</c> and <c>--judge-endpoint</c>, and the LLM judge's client.</summary>

@@ -8,7 +8,15 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 /// <summary>Runs every defence against every attack into one resumable run directory, then judges the responses.</summary>
 public static class JailbreakRun
 {
+    /// <summary>
+    /// Runs every defence against every attack not yet recorded in the run directory, judges the responses (the LLM judge resumable too) and
+    /// writes metrics.json. A directory of other settings is refused unless the request's Force is set.
+    /// </summary>
+    /// <param name="request">The data, attacks, defences, judges and settings.</param>
+    /// <param name="backend">The model under evaluation.</param>
     /// <param name="judgeClient">The LLM judge's client when <see cref="JudgeSet.LlmModelSpec"/> is set.</param>
+    /// <param name="progress">Receives progress and failures of generation and judging.</param>
+    /// <param name="stop">Stops the run: samples in flight are written, no new one starts.</param>
     public static async Task<DefenseRunResult<JailbreakMetrics>> RunAsync(JailbreakRunRequest request, IChatClient backend, IChatClient? judgeClient,
         IRunProgress progress, CancellationToken stop)
     {
@@ -33,18 +41,15 @@ public static class JailbreakRun
                 ["prompts"] = a.Prompts.Prompts.Count,
                 ["rows_without_prompt"] = new JsonArray([.. a.Prompts.MissingRows.Select(i => (JsonNode)i)]),
             })]),
-            ["model"] = request.Model.DeepClone(),
-            ["system_prompt"] = request.SystemPrompt,
-            ["presets_file"] = request.PresetsFile is null ? null : Path.GetFullPath(request.PresetsFile),
-            ["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)d.Describe())]),
-            ["judges"] = request.Judges.Describe(request.Judges.LlmModelSpec is null ? null : request.LlmJudgePrompt),
-            [RunSettings.RuntimeSection] = request.Runner.Describe(),
         };
+        request.Model.DescribeIn(settings, defenses);
+        settings["judges"] = request.Judges.Describe(request.Judges.LlmModelSpec is null ? null : request.LlmJudgePrompt);
+        settings[RunSettings.RuntimeSection] = request.Runner.Describe();
         if (request.Judges.LlmModelSpec is not null && judgeClient is null) throw new ArgumentNullException(nameof(judgeClient), "the judges include an LLM judge");
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
             nameof(JailbreakRunRequest.OutDirectory), nameof(JailbreakRunRequest.Force));
         var generation = await DefenseRun.GenerateAsync("jailbreak", defenses, prompts, SampleKeyFormat.Jailbreak, directory, backend,
-            request.SystemPrompt, request.ChatOptions, request.Runner, progress, stop);
+            request.Model.SystemPrompt, request.Model.ChatOptions, request.Runner, progress, stop);
         var torn = generation.TornLines.ToList();
         var (judging, verdicts, judgeTorn) = await JudgeAsync(generation.Responses, rows, request.Judges, judgeClient, request.LlmJudgePrompt, directory,
             request.Runner, progress, stop);

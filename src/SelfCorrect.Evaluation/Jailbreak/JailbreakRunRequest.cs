@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Common;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Runner;
@@ -18,21 +16,13 @@ public sealed record JailbreakRunRequest
     public IReadOnlyList<string> Attacks { get; init; } = [];
     /// <summary>The fixed adversarial suffix of the suffix attack.</summary>
     public string? Suffix { get; init; }
-    /// <summary>The defences compared in the run. Empty: the five the paper compares (<see cref="CorrectionStrategies.PaperDefenses"/>).</summary>
-    public IReadOnlyList<string> Defenses { get; init; } = [];
-    /// <summary>CaC rounds; ASR is reported after each.</summary>
-    public int Rounds { get; init; } = 3;
-    /// <summary>icd demonstrations / backup dialogues.</summary>
-    public int Demonstrations { get; init; } = 1;
-    public PromptPresets Presets { get; init; } = PromptPresets.Default;
-    public string? PresetsFile { get; init; }
-    public string? CheckPrompt { get; init; }
-    public string? SystemPrompt { get; init; }
-    /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
-    public required JsonObject Model { get; init; }
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The model and the defences compared (CaC's ASR is reported after each round).</summary>
+    public required DefendedModel Model { get; init; }
+    /// <summary>The refusal-string lists and the LLM judge that score the answers.</summary>
     public required JudgeSet Judges { get; init; }
+    /// <summary>The LLM judge's prompt template, with <c>{behavior}</c> and <c>{generation}</c>.</summary>
     public string LlmJudgePrompt { get; init; } = LlmJudge.DefaultPrompt;
+    /// <summary>Concurrency, request rate, failure limit and sync policy.</summary>
     public RunnerOptions Runner { get; init; } = new();
     /// <summary>The run directory; running the same request again resumes it.</summary>
     public required string OutDirectory { get; init; }
@@ -49,8 +39,7 @@ public sealed record JailbreakRunRequest
     internal Plan Prepare()
     {
         Runner.Validate();
-        var defenses = DefenseRun.CreateDefenses(Defenses,
-            new StrategySettings { Presets = Presets, Rounds = Rounds, Demonstrations = Demonstrations, CheckPrompt = CheckPrompt });
+        var defenses = Model.CreateDefenses();
         var attacks = (Attacks.Count == 0 ? ["none"] : Attacks).Select(spec => JailbreakAttack.Parse(spec, Suffix)).ToList();
         if (attacks.Select(a => a.Name).Distinct().Count() != attacks.Count) throw new InvalidSettingException(nameof(Attacks), "an attack kind is given twice");
         var rows = AdvBench.Load(DataPath, Limit);

@@ -11,7 +11,15 @@ namespace SelfCorrect.Evaluation.Overrefusal;
 /// </summary>
 public static class OverrefusalRun
 {
+    /// <summary>
+    /// Runs every defence on every prompt not yet recorded in the run directory, judges the responses (the LLM judge resumable too) and
+    /// writes metrics.json. A directory of other settings is refused unless the request's Force is set.
+    /// </summary>
+    /// <param name="request">The data, defences, judges and settings.</param>
+    /// <param name="backend">The model under evaluation.</param>
     /// <param name="judgeClient">The LLM judge's client when <see cref="OverrefusalJudges.LlmModelSpec"/> is set.</param>
+    /// <param name="progress">Receives progress and failures of generation and judging.</param>
+    /// <param name="stop">Stops the run: samples in flight are written, no new one starts.</param>
     public static async Task<DefenseRunResult<OverrefusalMetrics>> RunAsync(OverrefusalRunRequest request, IChatClient backend, IChatClient? judgeClient,
         IRunProgress progress, CancellationToken stop)
     {
@@ -22,19 +30,16 @@ public static class OverrefusalRun
             ["data"] = InputFiles.Describe([request.DataPath]),
             ["limit"] = request.Limit,
             ["prompts"] = prompts.Count,
-            ["model"] = request.Model.DeepClone(),
-            ["system_prompt"] = request.SystemPrompt,
-            ["presets_file"] = request.PresetsFile is null ? null : Path.GetFullPath(request.PresetsFile),
-            ["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)d.Describe())]),
-            ["judges"] = request.Judges.Describe(request.LlmJudgePrompt),
-            [RunSettings.RuntimeSection] = request.Runner.Describe(),
         };
+        request.Model.DescribeIn(settings, defenses);
+        settings["judges"] = request.Judges.Describe(request.LlmJudgePrompt);
+        settings[RunSettings.RuntimeSection] = request.Runner.Describe();
         if (request.Judges.LlmModelSpec is not null && judgeClient is null) throw new ArgumentNullException(nameof(judgeClient), "the judges include an LLM judge");
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
             nameof(OverrefusalRunRequest.OutDirectory), nameof(OverrefusalRunRequest.Force));
         var generation = await DefenseRun.GenerateAsync("overrefusal", defenses,
             prompts.Select(p => new DefensePrompt(p.Id, new ResponseRecord { Id = p.Id }, p.Prompt)).ToList(),
-            SampleKeyFormat.XsTest, directory, backend, request.SystemPrompt, request.ChatOptions, request.Runner, progress, stop);
+            SampleKeyFormat.XsTest, directory, backend, request.Model.SystemPrompt, request.Model.ChatOptions, request.Runner, progress, stop);
         var torn = generation.TornLines.ToList();
         var (judging, verdicts, judgeTorn) = await JudgeAsync(generation.Responses, prompts, request.Judges, judgeClient, request.LlmJudgePrompt,
             directory, request.Runner, progress, stop);

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
@@ -13,21 +11,13 @@ public sealed record OverrefusalRunRequest
     public required string DataPath { get; init; }
     /// <summary>Use the first N prompts; null: all 450.</summary>
     public int? Limit { get; init; }
-    /// <summary>The defences compared in the run. Empty: every one (<see cref="CorrectionStrategies.Names"/>).</summary>
-    public IReadOnlyList<string> Defenses { get; init; } = [];
-    /// <summary>CaC rounds; refusal rates are reported after each.</summary>
-    public int Rounds { get; init; } = 3;
-    /// <summary>icd demonstrations / backup dialogues.</summary>
-    public int Demonstrations { get; init; } = 1;
-    public PromptPresets Presets { get; init; } = PromptPresets.Default;
-    public string? PresetsFile { get; init; }
-    public string? CheckPrompt { get; init; }
-    public string? SystemPrompt { get; init; }
-    /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
-    public required JsonObject Model { get; init; }
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The model and the defences compared (CaC's refusal rates are reported after each round).</summary>
+    public required DefendedModel Model { get; init; }
+    /// <summary>The string-match classifier and the LLM judge that classify the answers.</summary>
     public required OverrefusalJudges Judges { get; init; }
+    /// <summary>The LLM judge's prompt template, with <c>{prompt}</c> and <c>{response}</c>.</summary>
     public string LlmJudgePrompt { get; init; } = RefusalLlmJudge.DefaultPrompt;
+    /// <summary>Concurrency, request rate, failure limit and sync policy.</summary>
     public RunnerOptions Runner { get; init; } = new();
     /// <summary>The run directory; running the same request again resumes it.</summary>
     public required string OutDirectory { get; init; }
@@ -44,8 +34,7 @@ public sealed record OverrefusalRunRequest
     internal (IReadOnlyList<XsTestPrompt> Prompts, IReadOnlyList<ICorrectionStrategy> Defenses) Prepare()
     {
         Runner.Validate();
-        var defenses = DefenseRun.CreateDefenses(Defenses,
-            new StrategySettings { Presets = Presets, Rounds = Rounds, Demonstrations = Demonstrations, CheckPrompt = CheckPrompt });
+        var defenses = Model.CreateDefenses();
         return (XsTest.Load(DataPath, Limit, nameof(DataPath), nameof(Limit)), defenses);
     }
 }
