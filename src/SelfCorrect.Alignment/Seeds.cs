@@ -26,5 +26,6 @@ public static class Seeds
         return (long)(z >> 1);
     }
 
+    /// <summary>A torch generator seeded with <see cref="Derive"/>(<paramref name="seed"/>, <paramref name="purpose"/>).</summary>
     public static Generator Generator(long seed, string purpose) => new Generator((ulong)Derive(seed, purpose));
 }

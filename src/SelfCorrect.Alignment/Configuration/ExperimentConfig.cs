@@ -11,14 +11,20 @@ namespace SelfCorrect.Alignment.Configuration;
 /// </summary>
 public sealed class ExperimentConfig
 {
+    /// <summary>The <c>task:</c> section: what the model learns in context.</summary>
     public TaskSettings Task { get; set; } = new();
+    /// <summary>The <c>model:</c> section: the transformer's shape.</summary>
     public ModelSettings Model { get; set; } = new();
+    /// <summary>The <c>training:</c> section: optimiser, schedule, seed and loss.</summary>
     public TrainingSettings Training { get; set; } = new();
+    /// <summary>The <c>evaluation:</c> section: the fresh contexts and the reference learners' budget.</summary>
     public EvaluationSettings Evaluation { get; set; } = new();
 
+    /// <summary>The task of the <c>task:</c> section, with <paramref name="responseCount"/> triplets per context instead of task.n when given.</summary>
     public IAlignmentTask CreateTask(int? responseCount = null) =>
         AlignmentTasks.Create(Task.Name, Task.D, responseCount ?? Task.N, Task.NoiseScale);
 
+    /// <summary>The transformer the preset describes, sized for the task's d and N.</summary>
     public TransformerConfig TransformerConfig() => new()
     {
         Dimension = Task.D,

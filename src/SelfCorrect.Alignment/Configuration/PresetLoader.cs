@@ -87,6 +87,7 @@ public static class PresetLoader
         return Bind(StrictYaml.ReadMapping(path), StrictYaml.In(path), path);
     }
 
+    /// <summary>The preset as YAML with snake_case keys, the form presets are read in; written beside each run as config.yaml.</summary>
     public static string ToYaml(ExperimentConfig config) => Serializer.Serialize(config);
 
     /// <summary>The preset's mapping with its <c>inherit:</c> chain merged in, every node's file recorded in <paramref name="origins"/>.</summary>

@@ -13,8 +13,15 @@ namespace SelfCorrect.Alignment.Learners;
 /// </summary>
 public sealed class AdamPlackettLuce : IInContextLearner
 {
+    /// <summary>The reference implementation's Adam steps without reward noise: 50.</summary>
     public const int ReferenceSteps = 50;
 
+    /// <summary>Adam on a fresh random W per context and prefix, for <paramref name="steps"/> steps.</summary>
+    /// <param name="seed">Seed of the initial maps U(−1/√d, 1/√d), drawn from a generator of their own.</param>
+    /// <param name="learningRate">Adam's learning rate (&gt; 0; the reference uses 0.1).</param>
+    /// <param name="steps">Adam steps (≥ 1); the reference's noise study shrinks them with p (<see cref="ReferenceNoiseSteps"/>).</param>
+    /// <param name="reward">The policy reward ranked by the loss; null: cosine, as the reference.</param>
+    /// <param name="temperature">Temperature of the Plackett-Luce softmax (&gt; 0).</param>
     /// <param name="name">The learner's name in tables and figures, where several budgets appear side by side.</param>
     public AdamPlackettLuce(long seed, double learningRate = 0.1, int steps = ReferenceSteps, RewardModel? reward = null, double temperature = 1.0,
         string name = "AdamPL")
@@ -35,14 +42,21 @@ public sealed class AdamPlackettLuce : IInContextLearner
     /// </summary>
     public static int ReferenceNoiseSteps(double p) => (int)(ReferenceSteps - 25 * p);
 
+    /// <summary>Seed of the initial maps.</summary>
     public long Seed { get; }
+    /// <summary>Adam's learning rate.</summary>
     public double LearningRate { get; }
+    /// <summary>Adam steps per context and prefix.</summary>
     public int Steps { get; }
+    /// <summary>The policy reward the loss ranks by.</summary>
     public RewardModel Reward { get; }
+    /// <summary>Temperature of the Plackett-Luce softmax.</summary>
     public double Temperature { get; }
 
+    /// <inheritdoc/>
     public string Name { get; }
 
+    /// <inheritdoc/>
     public Tensor Predict(AlignmentBatch batch)
     {
         using var scope = NewDisposeScope();

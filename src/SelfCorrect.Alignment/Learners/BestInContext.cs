@@ -6,8 +6,10 @@ namespace SelfCorrect.Alignment.Learners;
 /// <summary>The response with the highest reward among those seen so far.</summary>
 public sealed class BestInContext : IInContextLearner
 {
+    /// <inheritdoc/>
     public string Name => "BestInContext";
 
+    /// <inheritdoc/>
     public Tensor Predict(AlignmentBatch batch)
     {
         using var scope = NewDisposeScope();

@@ -12,6 +12,14 @@ namespace SelfCorrect.Alignment.Learners;
 /// </summary>
 public sealed class ExplicitGradientDescent : IInContextLearner
 {
+    /// <summary>GD on W from <paramref name="initialWeights"/> (0 by default), per context and prefix, for <paramref name="steps"/> steps.</summary>
+    /// <param name="eta">Step size η on W (&gt; 0).</param>
+    /// <param name="steps">GD steps (≥ 1).</param>
+    /// <param name="objective">The ranking loss descended.</param>
+    /// <param name="reward">The policy reward the loss ranks by; null: the squared-distance reward of the theory.</param>
+    /// <param name="temperature">Temperature of the Plackett-Luce softmax (&gt; 0).</param>
+    /// <param name="gradient">Closed-form gradient or autograd.</param>
+    /// <param name="initialWeights">W_0, [d, d] or [B, d, d]; null means W_0 = 0.</param>
     public ExplicitGradientDescent(double eta, int steps, RankingObjective objective = RankingObjective.PlackettLuce,
         RewardModel? reward = null, double temperature = 1.0, GradientSource gradient = GradientSource.Analytic,
         Tensor? initialWeights = null)
@@ -29,18 +37,26 @@ public sealed class ExplicitGradientDescent : IInContextLearner
         InitialWeights = initialWeights;
     }
 
+    /// <summary>Step size η on W.</summary>
     public double Eta { get; }
+    /// <summary>GD steps per context and prefix.</summary>
     public int Steps { get; }
+    /// <summary>The ranking loss descended.</summary>
     public RankingObjective Objective { get; }
+    /// <summary>The policy reward the loss ranks by.</summary>
     public RewardModel Reward { get; }
+    /// <summary>Temperature of the Plackett-Luce softmax.</summary>
     public double Temperature { get; }
+    /// <summary>Where the gradient comes from: the closed form or autograd.</summary>
     public GradientSource Gradient { get; }
 
     /// <summary>W_0, [d, d] or [B, d, d]; null means W_0 = 0.</summary>
     public Tensor? InitialWeights { get; }
 
+    /// <inheritdoc/>
     public string Name => $"GD-{Objective.ShortName()}";
 
+    /// <inheritdoc/>
     public Tensor Predict(AlignmentBatch batch)
     {
         using var scope = NewDisposeScope();

@@ -6,8 +6,10 @@ namespace SelfCorrect.Alignment.Learners;
 /// <summary>The running mean of the responses seen so far; ignores the rewards (the reference's baseline).</summary>
 public sealed class MeanResponse : IInContextLearner
 {
+    /// <inheritdoc/>
     public string Name => "MeanResponse";
 
+    /// <inheritdoc/>
     public Tensor Predict(AlignmentBatch batch)
     {
         using var scope = NewDisposeScope();

@@ -10,8 +10,10 @@ namespace SelfCorrect.Alignment.Learners;
 /// </summary>
 public sealed class TwoPointExtrapolation : IInContextLearner
 {
+    /// <inheritdoc/>
     public string Name => "TwoPointExtrapolation";
 
+    /// <inheritdoc/>
     public Tensor Predict(AlignmentBatch batch)
     {
         using var scope = NewDisposeScope();

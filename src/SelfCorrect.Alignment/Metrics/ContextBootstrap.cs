@@ -8,6 +8,7 @@ namespace SelfCorrect.Alignment.Metrics;
 /// </summary>
 public sealed class ContextBootstrap
 {
+    /// <summary>A bootstrap of <paramref name="resamples"/> resamples (≥ 1) drawn from <paramref name="seed"/>.</summary>
     public ContextBootstrap(int resamples = 1000, long seed = 0)
     {
         if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "must be at least 1");
@@ -15,7 +16,9 @@ public sealed class ContextBootstrap
         Seed = seed;
     }
 
+    /// <summary>Resamples of the contexts per interval.</summary>
     public int Resamples { get; }
+    /// <summary>Seed of the resampling draws.</summary>
     public long Seed { get; }
 
     /// <summary>One point per k of errors [B, K] (B contexts, K prefixes).</summary>

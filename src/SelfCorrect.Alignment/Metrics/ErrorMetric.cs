@@ -11,6 +11,7 @@ public abstract class ErrorMetric
     /// <summary>||ŷ - y*||² / ||y*||².</summary>
     public static readonly ErrorMetric NormalizedSquaredError = new NormalizedSquaredErrorMetric();
 
+    /// <summary>Every metric, in report order.</summary>
     public static readonly IReadOnlyList<ErrorMetric> All = [OneMinusCosine, NormalizedSquaredError];
 
     /// <summary>Machine name used in files.</summary>
@@ -22,6 +23,7 @@ public abstract class ErrorMetric
     /// <summary>Errors [B, K] of predictions [B, K, d] against targets [B, d].</summary>
     public abstract Tensor Compute(Tensor predictions, Tensor target);
 
+    /// <summary>The metric of a <see cref="Name"/>; an unknown one is an <see cref="ArgumentException"/> listing the names.</summary>
     public static ErrorMetric Parse(string name) => All.FirstOrDefault(m => m.Name == name)
         ?? throw new ArgumentException($"unknown metric '{name}' (expected one of: {string.Join(", ", All.Select(m => m.Name))})");
 

@@ -8,8 +8,13 @@ namespace SelfCorrect.Alignment.Metrics;
 /// </summary>
 public sealed record SeedSummary(IReadOnlyList<double> Values, double Mean, double StandardDeviation, double Low, double High)
 {
+    /// <summary>Training seeds the summary pools.</summary>
     public int Seeds => Values.Count;
 
+    /// <summary>The mean and its Student-t interval over the seeds' values; with one seed, the given interval over contexts.</summary>
+    /// <param name="values">One value per seed.</param>
+    /// <param name="singleSeedLow">With one seed: the low end of its bootstrap interval.</param>
+    /// <param name="singleSeedHigh">With one seed: the high end of its bootstrap interval.</param>
     public static SeedSummary FromSeeds(IReadOnlyList<double> values, double singleSeedLow = double.NaN, double singleSeedHigh = double.NaN)
     {
         if (values.Count == 0) throw new ArgumentException("no seeds to summarise", nameof(values));

@@ -12,6 +12,7 @@ public sealed class Attention : Module<Tensor, Tensor>
     private readonly AttentionKind kind;
     private readonly bool causal;
 
+    /// <summary>The attention of a block of <paramref name="config"/>: its heads, kind and mask.</summary>
     public Attention(TransformerConfig config) : base(nameof(Attention))
     {
         heads = config.Heads;
@@ -28,10 +29,14 @@ public sealed class Attention : Module<Tensor, Tensor>
 
     /// <summary>Projections exposed for the explicit construction, which sets their weights by hand.</summary>
     public Linear Query => query;
+    /// <summary>The key projection.</summary>
     public Linear Key => key;
+    /// <summary>The value projection.</summary>
     public Linear Value => value;
+    /// <summary>The output projection back to the residual width.</summary>
     public Linear Output => output;
 
+    /// <summary>Attention over the tokens [B, T, width], returning [B, T, width].</summary>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

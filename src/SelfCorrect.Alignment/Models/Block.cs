@@ -14,6 +14,7 @@ public sealed class Block : Module<Tensor, Tensor>
     private readonly Attention attention;
     private readonly FeedForward? feedForward;
 
+    /// <summary>A block of <paramref name="config"/>: attention, then (if enabled) the FFN, each with its pre-LayerNorm when enabled.</summary>
     public Block(TransformerConfig config) : base(nameof(Block))
     {
         attentionNorm = config.LayerNorm ? LayerNorm(config.Width) : Identity();
@@ -23,9 +24,12 @@ public sealed class Block : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The block's self-attention.</summary>
     public Attention Attention => attention;
+    /// <summary>The block's FFN; null when the config has none.</summary>
     public FeedForward? FeedForward => feedForward;
 
+    /// <summary>x + attention(norm(x)), then + FFN(norm(·)): the residual stream [B, T, width] after the block.</summary>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

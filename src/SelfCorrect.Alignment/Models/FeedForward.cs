@@ -10,6 +10,7 @@ public sealed class FeedForward : Module<Tensor, Tensor>
     private readonly Linear hidden, output;
     private readonly FeedForwardActivation activation;
 
+    /// <summary>The FFN of a block of <paramref name="config"/>: width → hidden width → width.</summary>
     public FeedForward(TransformerConfig config) : base(nameof(FeedForward))
     {
         hidden = Linear(config.Width, config.ResolvedFeedForwardWidth);
@@ -18,9 +19,12 @@ public sealed class FeedForward : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The first projection, to the hidden width.</summary>
     public Linear Hidden => hidden;
+    /// <summary>The second projection, back to the residual width.</summary>
     public Linear Output => output;
 
+    /// <summary>output(activation(hidden(x))) on [B, T, width].</summary>
     public override Tensor forward(Tensor input)
     {
         using var inner = hidden.forward(input);

@@ -9,5 +9,6 @@ public enum FeedForwardActivation
     /// <summary>GPT-2's GELU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
     GeluTanh,
 
+    /// <summary>max(0, x): what the explicit construction's elimination unit needs.</summary>
     Relu,
 }

@@ -18,6 +18,9 @@ public sealed class InContextTransformer : Module<Tensor, Tensor, Tensor, Tensor
     private readonly ModuleList<Block> blocks;
     private readonly Module<Tensor, Tensor> finalNorm;
 
+    /// <summary>A freshly initialised model of the given shape.</summary>
+    /// <param name="config">The model's shape and switches; validated first.</param>
+    /// <param name="name">The learner's name in tables and figures.</param>
     /// <param name="generator">
     /// Source of the <see cref="ModelInitialisation.Gpt2"/> draws (null: libtorch's global generator); libtorch's own
     /// defaults always draw from the global one.
@@ -42,10 +45,15 @@ public sealed class InContextTransformer : Module<Tensor, Tensor, Tensor, Tensor
         }
     }
 
+    /// <summary>The model's shape and switches.</summary>
     public TransformerConfig Config { get; }
+    /// <inheritdoc/>
     public string Name { get; }
+    /// <summary>The transformer blocks, in order.</summary>
     public IList<Block> Blocks => blocks;
+    /// <summary>The embedding of each token, d → width.</summary>
     public Linear ReadIn => readIn;
+    /// <summary>The read-out at the query tokens, width → d.</summary>
     public Linear ReadOut => readOut;
 
     /// <summary>

@@ -12,7 +12,9 @@ public sealed record TransformerConfig
     /// <summary>N: the most triplets a context may hold (sizes the position table).</summary>
     public int ResponseCount { get; init; } = 20;
 
+    /// <summary>Transformer blocks (≥ 1).</summary>
     public int Layers { get; init; } = 4;
+    /// <summary>Attention heads per block (≥ 1).</summary>
     public int Heads { get; init; } = 2;
 
     /// <summary>n_embd: the residual stream's width.</summary>
@@ -21,18 +23,22 @@ public sealed record TransformerConfig
     /// <summary>Per-head dimension of queries, keys and values; null means Width / Heads (GPT-2).</summary>
     public int? HeadDimension { get; init; }
 
+    /// <summary>Softmax attention (GPT-2) or the linear ablation.</summary>
     public AttentionKind Attention { get; init; } = AttentionKind.Softmax;
 
     /// <summary>Every trained variant is causal; only the explicit construction's theory layout turns it off.</summary>
     public bool Causal { get; init; } = true;
 
+    /// <summary>Whether each block has its feed-forward network.</summary>
     public bool FeedForward { get; init; } = true;
 
     /// <summary>Hidden width of the FFN; null means 4·Width (GPT-2).</summary>
     public int? FeedForwardWidth { get; init; }
 
+    /// <summary>The FFN's activation: GPT-2's tanh-approximated GELU, the exact GELU, or ReLU (the construction).</summary>
     public FeedForwardActivation Activation { get; init; } = FeedForwardActivation.GeluTanh;
 
+    /// <summary>How the weights are initialised: GPT-2's scheme or libtorch's defaults.</summary>
     public ModelInitialisation Initialisation { get; init; } = ModelInitialisation.Gpt2;
 
     /// <summary>Pre-LayerNorm before attention and FFN, and a final LayerNorm.</summary>
@@ -41,7 +47,9 @@ public sealed record TransformerConfig
     /// <summary>Learned position embeddings (GPT-2); the theory layout has none.</summary>
     public bool PositionEmbeddings { get; init; } = true;
 
+    /// <summary>The per-head dimension in use: <see cref="HeadDimension"/>, or Width / Heads.</summary>
     public int ResolvedHeadDimension => HeadDimension ?? Width / Heads;
+    /// <summary>The FFN hidden width in use: <see cref="FeedForwardWidth"/>, or 4·Width.</summary>
     public int ResolvedFeedForwardWidth => FeedForwardWidth ?? 4 * Width;
 
     /// <summary>Tokens in a full context: x, y, (r, 0, …, 0) per triplet.</summary>

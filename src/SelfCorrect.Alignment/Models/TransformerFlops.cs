@@ -6,6 +6,7 @@ namespace SelfCorrect.Alignment.Models;
 /// </summary>
 public static class TransformerFlops
 {
+    /// <summary>Operations of one forward pass over <paramref name="batchSize"/> full contexts.</summary>
     public static double Forward(TransformerConfig config, int batchSize)
     {
         double tokens = config.SequenceLength, width = config.Width, inner = config.Heads * config.ResolvedHeadDimension;
@@ -17,5 +18,6 @@ public static class TransformerFlops
         return batchSize * (tokens * (perToken + config.Layers * perLayer) + readOut);
     }
 
+    /// <summary>Operations of one training step (forward and backward) over <paramref name="batchSize"/> contexts.</summary>
     public static double TrainingStep(TransformerConfig config, int batchSize) => 3 * Forward(config, batchSize);
 }

@@ -13,6 +13,7 @@ namespace SelfCorrect.Alignment.Objectives;
 /// <param name="Positions">[B, N], original index of each ranked response.</param>
 public sealed record RankedResponses(Tensor Responses, Tensor Rewards, Tensor Positions)
 {
+    /// <summary>Sorts each context's responses by reward, best first, ties kept in position order (stable).</summary>
     public static RankedResponses Rank(Tensor responses, Tensor rewards)
     {
         var (sortedRewards, positions) = rewards.sort(-1, descending: true, stable: true);

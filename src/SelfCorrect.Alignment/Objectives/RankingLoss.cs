@@ -67,6 +67,8 @@ public static class RankingLoss
     /// <param name="predictions">[B, N-1, d]; index k-1 holds the prediction after triplets 1..k.</param>
     /// <param name="responses">[B, N, d].</param>
     /// <param name="rewards">[B, N].</param>
+    /// <param name="reward">The policy reward that scores each response against a prediction.</param>
+    /// <param name="temperature">Temperature T of the Plackett-Luce softmax (&gt; 0).</param>
     /// <param name="minimumPrefix">Smallest n included (the reference uses 2; n = 1 contributes exactly 0).</param>
     public static Tensor OnlinePlackettLuce(Tensor predictions, Tensor responses, Tensor rewards, RewardModel reward,
         double temperature = 1.0, int minimumPrefix = 2)

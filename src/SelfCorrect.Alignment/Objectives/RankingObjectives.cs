@@ -8,6 +8,7 @@ namespace SelfCorrect.Alignment.Objectives;
 /// </summary>
 public static class RankingObjectives
 {
+    /// <summary>The objective of <c>pl</c>/<c>plackett-luce</c> or <c>bt</c>/<c>bradley-terry</c>; anything else is an <see cref="ArgumentException"/>.</summary>
     public static RankingObjective Parse(string name) => name switch
     {
         "pl" or "plackett-luce" => RankingObjective.PlackettLuce,
@@ -15,9 +16,11 @@ public static class RankingObjectives
         _ => throw new ArgumentException($"unknown objective '{name}' (expected pl or bt)"),
     };
 
+    /// <summary><c>pl</c> or <c>bt</c>, as learner names and files write it.</summary>
     public static string ShortName(this RankingObjective objective) =>
         objective == RankingObjective.PlackettLuce ? "pl" : "bt";
 
+    /// <summary>The objective's loss of scores already in ranking order (<see cref="RankedResponses"/>), shape [...].</summary>
     public static Tensor RankedLoss(this RankingObjective objective, Tensor rankedScores, Tensor rankedRewards, double temperature, Tensor? rankedValid) =>
         objective == RankingObjective.PlackettLuce
             ? RankingLoss.PlackettLuceRanked(rankedScores, temperature, rankedValid)

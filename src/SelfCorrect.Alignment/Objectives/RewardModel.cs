@@ -8,15 +8,20 @@ namespace SelfCorrect.Alignment.Objectives;
 /// </summary>
 public abstract class RewardModel
 {
+    /// <summary>cos(ŷ, y): the reference implementation's reward.</summary>
     public static readonly RewardModel Cosine = new CosineReward();
+    /// <summary>−‖ŷ − y‖²: the log-density of a Gaussian policy, the reward the theory uses.</summary>
     public static readonly RewardModel NegativeSquaredDistance = new NegativeSquaredDistanceReward();
+    /// <summary>The rewards' names, as presets and the command line write them.</summary>
     public static readonly IReadOnlyList<string> Names = ["cosine", "squared-distance"];
 
+    /// <summary>The reward's name in <see cref="Names"/>.</summary>
     public abstract string Name { get; }
 
     /// <summary>Scores of <paramref name="responses"/> [..., M, d] under <paramref name="predictions"/> [..., d]: [..., M].</summary>
     public abstract Tensor Score(Tensor predictions, Tensor responses);
 
+    /// <summary>The reward of a name in <see cref="Names"/>; anything else is an <see cref="ArgumentException"/>.</summary>
     public static RewardModel Parse(string name) => name switch
     {
         "cosine" => Cosine,
@@ -24,6 +29,7 @@ public abstract class RewardModel
         _ => throw new ArgumentException($"unknown reward model '{name}' (expected one of: {string.Join(", ", Names)})"),
     };
 
+    /// <summary>The reward's <see cref="Name"/>.</summary>
     public override string ToString() => Name;
 
     /// <summary>cos(ŷ, y): the reference implementation's reward.</summary>

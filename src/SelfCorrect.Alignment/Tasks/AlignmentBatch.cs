@@ -13,8 +13,11 @@ namespace SelfCorrect.Alignment.Tasks;
 /// <param name="Target">y*, shape [B, d].</param>
 public sealed record AlignmentBatch(Tensor Query, Tensor Responses, Tensor Rewards, Tensor Target) : IDisposable
 {
+    /// <summary>Contexts in the batch (B).</summary>
     public int Size => (int)Responses.shape[0];
+    /// <summary>Responses per context (N).</summary>
     public int ResponseCount => (int)Responses.shape[1];
+    /// <summary>Dimension of queries and responses (d).</summary>
     public int Dimension => (int)Responses.shape[2];
 
     /// <summary>Number of prefixes a learner predicts after: k = 1..N-1.</summary>
@@ -28,6 +31,7 @@ public sealed record AlignmentBatch(Tensor Query, Tensor Responses, Tensor Rewar
         Query.narrow(0, start, count), Responses.narrow(0, start, count),
         Rewards.narrow(0, start, count), Target.narrow(0, start, count));
 
+    /// <summary>Disposes the four tensors.</summary>
     public void Dispose()
     {
         Query.Dispose();

@@ -3,8 +3,14 @@ namespace SelfCorrect.Alignment.Tasks;
 /// <summary>Looks tasks up by the names used on the command line and in presets.</summary>
 public static class AlignmentTasks
 {
+    /// <summary>The tasks a preset or the command line may name: <c>reference</c> and <c>noisy</c>.</summary>
     public static readonly IReadOnlyList<string> Names = ["reference", "noisy"];
 
+    /// <summary>The named task; an unknown name is an <see cref="ArgumentException"/> listing <see cref="Names"/>.</summary>
+    /// <param name="name">A name in <see cref="Names"/>.</param>
+    /// <param name="dimension">d (≥ 1).</param>
+    /// <param name="responseCount">N (≥ 2).</param>
+    /// <param name="noiseScale">σ of the noisy task; ignored by the reference task.</param>
     public static IAlignmentTask Create(string name, int dimension, int responseCount, double noiseScale = 1.0) =>
         name switch
         {

@@ -14,5 +14,6 @@ public interface IAlignmentTask
     /// <summary>N: responses per context.</summary>
     int ResponseCount { get; }
 
+    /// <summary>Draws <paramref name="batchSize"/> contexts, every draw from <paramref name="generator"/>, in <paramref name="dtype"/> (the caller disposes the batch).</summary>
     AlignmentBatch Sample(int batchSize, Generator generator, ScalarType dtype = ScalarType.Float32);
 }

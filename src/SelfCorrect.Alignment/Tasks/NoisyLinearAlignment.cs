@@ -9,6 +9,7 @@ namespace SelfCorrect.Alignment.Tasks;
 /// </summary>
 public sealed class NoisyLinearAlignment : IAlignmentTask
 {
+    /// <summary>The task with d = <paramref name="dimension"/>, N = <paramref name="responseCount"/> and noise scale σ = <paramref name="noiseScale"/>.</summary>
     public NoisyLinearAlignment(int dimension, int responseCount, double noiseScale = 1.0)
     {
         AlignmentTasks.Validate(dimension, responseCount);
@@ -19,13 +20,17 @@ public sealed class NoisyLinearAlignment : IAlignmentTask
         NoiseScale = noiseScale;
     }
 
+    /// <inheritdoc/>
     public string Name => "noisy";
+    /// <inheritdoc/>
     public int Dimension { get; }
+    /// <inheritdoc/>
     public int ResponseCount { get; }
 
     /// <summary>σ: the scale of each response's noise at reward 0.</summary>
     public double NoiseScale { get; }
 
+    /// <inheritdoc/>
     public AlignmentBatch Sample(int batchSize, Generator generator, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();

@@ -12,6 +12,7 @@ namespace SelfCorrect.Alignment.Tasks;
 /// </summary>
 public sealed class ReferenceLinearAlignment : IAlignmentTask
 {
+    /// <summary>The task with d = <paramref name="dimension"/> and N = <paramref name="responseCount"/>.</summary>
     public ReferenceLinearAlignment(int dimension, int responseCount)
     {
         AlignmentTasks.Validate(dimension, responseCount);
@@ -19,10 +20,14 @@ public sealed class ReferenceLinearAlignment : IAlignmentTask
         ResponseCount = responseCount;
     }
 
+    /// <inheritdoc/>
     public string Name => "reference";
+    /// <inheritdoc/>
     public int Dimension { get; }
+    /// <inheritdoc/>
     public int ResponseCount { get; }
 
+    /// <inheritdoc/>
     public AlignmentBatch Sample(int batchSize, Generator generator, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();

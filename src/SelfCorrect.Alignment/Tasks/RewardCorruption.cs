@@ -9,6 +9,7 @@ namespace SelfCorrect.Alignment.Tasks;
 /// </summary>
 public sealed class RewardCorruption
 {
+    /// <summary>Corruption that replaces each reward with probability <paramref name="probability"/> in [0, 1].</summary>
     public RewardCorruption(double probability)
     {
         if (!(probability >= 0 && probability <= 1))
@@ -16,6 +17,7 @@ public sealed class RewardCorruption
         Probability = probability;
     }
 
+    /// <summary>p: the probability that a shown reward is replaced by a fresh U(0, 1) draw.</summary>
     public double Probability { get; }
 
     /// <summary>Rewards with corruption applied; draws the replacement mask, then the fresh rewards.</summary>
@@ -28,5 +30,6 @@ public sealed class RewardCorruption
         return where(replace, fresh, rewards).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The batch with corrupted rewards (responses and target untouched); the caller disposes the new rewards tensor.</summary>
     public AlignmentBatch Apply(AlignmentBatch batch, Generator generator) => batch.WithRewards(Apply(batch.Rewards, generator));
 }

@@ -12,6 +12,7 @@ namespace SelfCorrect.Alignment.Tasks;
 /// </summary>
 public sealed class SeparatedRewardAlignment : IAlignmentTask
 {
+    /// <summary>The task with d = <paramref name="dimension"/>, N = <paramref name="responseCount"/> and rewards at least <paramref name="gap"/> apart ((N − 1)·gap &lt; 1).</summary>
     public SeparatedRewardAlignment(int dimension, int responseCount, double gap)
     {
         AlignmentTasks.Validate(dimension, responseCount);
@@ -22,11 +23,16 @@ public sealed class SeparatedRewardAlignment : IAlignmentTask
         Gap = gap;
     }
 
+    /// <inheritdoc/>
     public string Name => "separated";
+    /// <inheritdoc/>
     public int Dimension { get; }
+    /// <inheritdoc/>
     public int ResponseCount { get; }
+    /// <summary>The least distance between two rewards of a context.</summary>
     public double Gap { get; }
 
+    /// <inheritdoc/>
     public AlignmentBatch Sample(int batchSize, Generator generator, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();

@@ -15,11 +15,18 @@ namespace SelfCorrect.Alignment.Training;
 /// </summary>
 public static class Checkpoint
 {
+    /// <summary>The checkpoint's file name in a run directory.</summary>
     public const string FileName = "checkpoint.bin";
     private const string FormatTag = "SelfCorrect.Checkpoint/2";
     /// <summary>The format before the header carried a length and checksum; such files are refused (docs/lab.md).</summary>
     private const string UncheckedFormatTag = "SelfCorrect.Checkpoint/1";
 
+    /// <summary>Writes the weights, the optimiser state and the step atomically, under a header with the settings' fingerprint, length and checksum.</summary>
+    /// <param name="path">The checkpoint file (replaced atomically).</param>
+    /// <param name="model">The model whose weights are saved.</param>
+    /// <param name="optimizer">The optimiser whose state is saved.</param>
+    /// <param name="step">The last completed step.</param>
+    /// <param name="fingerprint">The settings' fingerprint (<see cref="Trainer.Fingerprint"/>); loading checks it.</param>
     public static void Save(string path, InContextTransformer model, OptimizerHelper optimizer, int step, string fingerprint)
     {
         using var payload = new MemoryStream();

@@ -19,12 +19,14 @@ namespace SelfCorrect.Alignment.Training;
 /// </summary>
 public sealed class Trainer
 {
+    /// <summary>The run directory's loss log: one <c>step,loss,seconds</c> line every log_every steps.</summary>
     public const string LogFileName = "train_log.csv";
     private const string LogHeader = "step,loss,seconds";
 
     private readonly ExperimentConfig config;
     private readonly string runDirectory;
 
+    /// <summary>A trainer of <paramref name="config"/>'s model writing into <paramref name="runDirectory"/>.</summary>
     public Trainer(ExperimentConfig config, string runDirectory)
     {
         config.Validate();
@@ -32,6 +34,7 @@ public sealed class Trainer
         this.runDirectory = runDirectory;
     }
 
+    /// <summary>The run's checkpoint file.</summary>
     public string CheckpointPath => Path.Combine(runDirectory, Checkpoint.FileName);
 
     private static readonly Lock GlobalGeneratorLock = new();
@@ -56,6 +59,11 @@ public sealed class Trainer
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(relevant)))[..16];
     }
 
+    /// <summary>Trains to the last step, checkpointing every checkpoint_every steps and when cancelled.</summary>
+    /// <param name="resume">Continue from the run's checkpoint (its fingerprint must match) instead of starting afresh.</param>
+    /// <param name="progress">Receives progress; null: silent.</param>
+    /// <param name="cancellationToken">Stops training after the current step, with a checkpoint.</param>
+    /// <exception cref="TrainingDivergedException">The loss stopped being a finite number.</exception>
     public TrainingOutcome Train(bool resume, ITrainingProgress? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(runDirectory);
