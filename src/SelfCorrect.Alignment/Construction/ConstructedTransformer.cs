@@ -56,20 +56,31 @@ public sealed class ConstructedTransformer : Module<Tensor, Tensor>
         this.initialWeights = initialWeights?.to_type(ScalarType.Float64).detach().clone();
     }
 
+    /// <summary>Which coordinates of a token hold what.</summary>
     public ConstructionLayout Layout { get; }
+    /// <summary>The trainer's configuration the construction fills: no positions, no LayerNorm, ReLU FFN.</summary>
     public TransformerConfig Config { get; }
+    /// <summary>The blocks, N − 1 per GD step (one more first for the causal construction's features).</summary>
     public IList<Block> Blocks => blocks;
+    /// <summary>N: responses per context the construction ranks.</summary>
     public int ResponseCount { get; }
+    /// <summary>GD steps the forward pass performs.</summary>
     public int Steps { get; }
+    /// <summary>GD step size η on W.</summary>
     public double Eta { get; }
+    /// <summary>Softmax scale β of head A's selection.</summary>
     public double Beta { get; }
+    /// <summary>The assumed least distance between two rewards of a context.</summary>
     public double Gap { get; }
+    /// <summary>The component taken away, if any.</summary>
     public ConstructionAblation Ablation { get; }
+    /// <summary>Whether attention is causal (the online construction).</summary>
     public bool Causal => Config.Causal;
 
     /// <summary>The causal construction's threshold grid; null with full attention.</summary>
     public RewardGrid? Grid { get; }
 
+    /// <summary>The precision of the weights: float64, or float32 after <see cref="ToFloat32"/>.</summary>
     public ScalarType DType => blocks[0].Attention.Query.weight!.dtype;
 
     /// <summary>Bradley-Terry = Plackett-Luce at N = 2: one block per step.</summary>
@@ -81,6 +92,13 @@ public sealed class ConstructedTransformer : Module<Tensor, Tensor>
     /// Full attention over N triplets and one query token: N-1 blocks per GD step (each ranks one response: head A
     /// selects the best remaining, head B forms the PL softmax mean, the FFN eliminates the selected one).
     /// </summary>
+    /// <param name="d">Dimension of queries and responses (≥ 1).</param>
+    /// <param name="n">Responses per context N (≥ 2).</param>
+    /// <param name="eta">GD step size η on W (&gt; 0).</param>
+    /// <param name="beta">Softmax scale β of head A's selection (&gt; 0).</param>
+    /// <param name="steps">GD steps the forward pass performs (≥ 1).</param>
+    /// <param name="initialWeights">W_0 of the descent, [d, d]; null: 0.</param>
+    /// <param name="ablation">The component taken away, if any.</param>
     /// <param name="gap">The assumed least distance between two rewards of a context; it scales the elimination unit.</param>
     public static ConstructedTransformer ForPlackettLuce(int d, int n, double eta, double beta, int steps = 1,
         Tensor? initialWeights = null, ConstructionAblation ablation = ConstructionAblation.None, double gap = 0.05)
@@ -117,6 +135,7 @@ public sealed class ConstructedTransformer : Module<Tensor, Tensor>
         return this;
     }
 
+    /// <summary>Runs the blocks over tokens laid out by <see cref="Layout"/> and returns the tokens after the last one.</summary>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();

@@ -20,7 +20,9 @@ public sealed class ConstructionLayout
         Grid = thresholdGrid;
     }
 
+    /// <summary>d: dimension of queries and responses.</summary>
     public int Dimension { get; }
+    /// <summary>G: grid points of the causal thresholds; 0 with full attention.</summary>
     public int Grid { get; }
 
     /// <summary>y (d): the response, read by head B's key.</summary>
@@ -62,6 +64,7 @@ public sealed class ConstructionLayout
     /// <summary>(G) ramp features b(r) of the token's own reward: Σ_m a_m(θ) b_m(r) = [r ≥ θ] under the gap assumption.</summary>
     public int RewardFeatures => 4 * Dimension + 7 + Grid;
 
+    /// <summary>The token width: 4d + 7 coordinates, plus 2G for the causal construction.</summary>
     public int Width => 4 * Dimension + 7 + 2 * Grid;
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace SelfCorrect.Alignment.Construction;
 /// extra triplet appended and is read after k = N. Its prefix mask leaves the extra triplet out of every loss term, so
 /// the result is exactly GD on triplets 1..N.
 /// </summary>
-public static class ConstructionVerification
+internal static class ConstructionVerification
 {
     /// <summary>GD's prediction after every prefix k = 1..N of each context, [B, N, d], in float64.</summary>
     public static Tensor PrefixReference(RankingObjective objective, AlignmentBatch batch, double eta, int steps, Tensor? initialWeights = null)

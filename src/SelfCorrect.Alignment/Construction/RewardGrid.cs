@@ -12,6 +12,10 @@ namespace SelfCorrect.Alignment.Construction;
 /// </summary>
 public sealed class RewardGrid
 {
+    /// <summary>A grid of spacing gap/5 covering the thresholds in [<paramref name="rewardLow"/> − gap, <paramref name="rewardHigh"/>].</summary>
+    /// <param name="gap">The least distance between two rewards of a context (&gt; 0).</param>
+    /// <param name="rewardLow">The lowest reward a context may show.</param>
+    /// <param name="rewardHigh">The highest reward a context may show.</param>
     public RewardGrid(double gap, double rewardLow, double rewardHigh)
     {
         Gap = gap;
@@ -21,8 +25,11 @@ public sealed class RewardGrid
         Count = (int)Math.Ceiling((rewardHigh - SinkReward) / Spacing) + 2;
     }
 
+    /// <summary>The assumed least distance between two rewards of a context.</summary>
     public double Gap { get; }
+    /// <summary>The lowest reward the grid codes.</summary>
     public double RewardLow { get; }
+    /// <summary>The highest reward the grid codes.</summary>
     public double RewardHigh { get; }
 
     /// <summary>h.</summary>

@@ -9,6 +9,7 @@ namespace SelfCorrect.Alignment.Experiments;
 /// <summary>The reference learners (no training) on fresh contexts: the lab's first experiment.</summary>
 public static class BaselinesExperiment
 {
+    /// <summary>An evaluation of the reference learners: the settings, the GD step size chosen on held-out contexts, and every learner's error per k and metric.</summary>
     public sealed record Result(BaselinesSettings Settings, double GdEta, IReadOnlyList<ErrorPoint> Points);
 
     /// <summary>The reference learners with GD's η tuned on held-out contexts of the same task.</summary>
@@ -53,6 +54,9 @@ public static class BaselinesExperiment
         return result;
     }
 
+    /// <summary>Evaluates the reference learners on fresh contexts of the settings' task, with GD's η grid-searched first; nothing is written.</summary>
+    /// <param name="settings">The task, its size, the reward noise and the budgets; validated first.</param>
+    /// <param name="progress">Receives a line as each stage starts; null: silent.</param>
     public static Result Run(BaselinesSettings settings, Action<string>? progress = null)
     {
         settings.Validate();
@@ -88,5 +92,6 @@ public static class BaselinesExperiment
                 Path.Combine(directory, $"error_{metric.Name}"));
     }
 
+    /// <summary>How summary.json is written: indented, snake_case names.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }

@@ -28,7 +28,11 @@ public static class ConstructionExperiment
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>A construction sweep: the error at every β, its decay rate, and (causal) the error per prefix.</summary>
+    /// <param name="Settings">The settings measured.</param>
+    /// <param name="Points">The error at each β of the sweep, in ascending β·gap.</param>
     /// <param name="Slope">d ln(max error) / d(β·gap), least squares over the decay window; NaN when under two points.</param>
+    /// <param name="SlopePoints">The sweep points inside the decay window that the slope is fitted on.</param>
     /// <param name="PrefixMaxErrors">Causal only: max relative error per prefix k = 2..N at the requested β.</param>
     /// <param name="FirstPrefixMaxAbsoluteError">Causal only: max |ŷ_1 - ŷ_0| (GD on one triplet does not move).</param>
     /// <param name="SmallestSpacings">Per context, the least distance between two of its rewards, Δ.</param>
@@ -56,6 +60,7 @@ public static class ConstructionExperiment
         return result;
     }
 
+    /// <summary>Builds the construction at each β of the sweep and measures its error against explicit GD on the same fresh contexts; nothing is written.</summary>
     public static Result Run(ConstructionSettings settings)
     {
         settings.Validate();
@@ -113,6 +118,7 @@ public static class ConstructionExperiment
         return bins;
     }
 
+    /// <summary>The construction the settings describe, at softmax scale <paramref name="beta"/>, in the settings' precision.</summary>
     public static ConstructedTransformer Build(ConstructionSettings settings, double beta)
     {
         var model = settings.Causal
@@ -139,6 +145,7 @@ public static class ConstructionExperiment
         return (covariance / variance, window.Count);
     }
 
+    /// <summary>A one-line description of the settings for tables and figure titles.</summary>
     public static string Label(ConstructionSettings s) =>
         $"{(s.Objective == RankingObjective.BradleyTerry ? "BT" : "PL")}{(s.Causal ? " causal (online)" : "")}, {s.Task} task, N={s.ResponseCount}, d={s.Dimension}, " +
         $"{s.Steps} step{(s.Steps == 1 ? "" : "s")}, {(s.DType == ScalarType.Float32 ? "float32" : "float64")}, ablation {s.Ablation.Name()}";
@@ -170,6 +177,7 @@ public static class ConstructionExperiment
         return text.ToString();
     }
 
+    /// <summary>Writes errors.csv, summary.json and the error-against-β·gap figure into <paramref name="directory"/>.</summary>
     public static void Write(Result result, string directory)
     {
         Directory.CreateDirectory(directory);

@@ -14,6 +14,7 @@ public sealed class LearnerEvaluation(int bootstrapResamples = 1000, long seed =
     /// <summary>The interval over contexts every point gets.</summary>
     public ContextBootstrap Bootstrap { get; } = new(bootstrapResamples, seed);
 
+    /// <summary>Every learner's error at every prefix k and metric on <paramref name="batch"/>, each with its bootstrap interval over contexts.</summary>
     public IReadOnlyList<ErrorPoint> Evaluate(IEnumerable<IInContextLearner> learners, AlignmentBatch batch,
         IReadOnlyList<ErrorMetric>? metrics = null, Action<string>? progress = null)
     {

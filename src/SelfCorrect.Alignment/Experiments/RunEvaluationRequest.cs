@@ -3,6 +3,7 @@ namespace SelfCorrect.Alignment.Experiments;
 /// <summary>What <see cref="TrainedModelEvaluation.Run"/> evaluates: a finished training run, and which of the paper's results.</summary>
 public sealed record RunEvaluationRequest
 {
+    /// <summary>A training run directory holding config.yaml and a final checkpoint.</summary>
     public required string RunDirectory { get; init; }
 
     /// <summary>Result (a): the transformer against every reference learner over k.</summary>
@@ -14,5 +15,6 @@ public sealed record RunEvaluationRequest
     /// <summary>libtorch threads (null: libtorch's choice).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>Checks the thread count before anything loads.</summary>
     public void Validate() => TorchThreads.Validate(Threads, nameof(Threads));
 }

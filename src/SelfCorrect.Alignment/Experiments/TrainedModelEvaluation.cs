@@ -17,8 +17,11 @@ namespace SelfCorrect.Alignment.Experiments;
 /// </summary>
 public static class TrainedModelEvaluation
 {
+    /// <summary>The run's folder for result (a).</summary>
     public const string ComparisonDirectory = "eval";
+    /// <summary>The run's folder for result (b).</summary>
     public const string NoiseDirectory = "noise";
+    /// <summary>Result (a)'s file of the transformer's agreement with explicit GD per k.</summary>
     public const string AgreementFile = "transformer_vs_gd.csv";
     /// <summary><c>ica eval</c> and <c>ica noise</c>: evaluates a finished run, holding its lock, and prints the tables.</summary>
     public static void Run(RunEvaluationRequest request, TextWriter output)
@@ -202,6 +205,7 @@ public static class TrainedModelEvaluation
         return new RewardCorruption(p).Apply(clean, noise);
     }
 
+    /// <summary>How names and files write noise level <paramref name="p"/>: <c>p=0.25</c>.</summary>
     public static string NoiseLabel(double p) => string.Create(CultureInfo.InvariantCulture, $"p={p}");
 
     /// <summary>errors.csv and summary.json, plus one figure per metric with every learner when a title is given.</summary>

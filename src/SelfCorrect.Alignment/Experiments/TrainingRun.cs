@@ -23,11 +23,13 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The run directory as given.</summary>
     public string Directory => runDirectory.Path;
 
+    /// <summary>The resolved settings the run trains with (its config.yaml).</summary>
     public ExperimentConfig Config { get; }
 
     /// <summary>True when training continues from the run's last checkpoint.</summary>
     public bool Resuming { get; }
 
+    /// <summary>Opens (and locks) the run directory: a new run writes its config.yaml; a resumed run reads it back and refuses other settings.</summary>
     public static TrainingRun Start(TrainingRunRequest request)
     {
         request.Validate();
@@ -70,6 +72,7 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The paper's results (a) and (b) for the trained run, written into it and printed to <paramref name="output"/>.</summary>
     public void Evaluate(TextWriter output) => TrainedModelEvaluation.Report(Directory, comparison: true, noise: true, output);
 
+    /// <summary>Releases the run directory's lock.</summary>
     public void Dispose() => runDirectory.Dispose();
 
     private static ExperimentConfig LoadPreset(TrainingRunRequest request)

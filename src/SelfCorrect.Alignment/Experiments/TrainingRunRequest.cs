@@ -6,6 +6,7 @@ namespace SelfCorrect.Alignment.Experiments;
 /// <summary>What <see cref="TrainingRun.Start"/> trains, and where.</summary>
 public sealed record TrainingRunRequest
 {
+    /// <summary>The preset trained when none is named: experiments/quick.yaml, the short one.</summary>
     public const string DefaultPreset = "quick";
 
     /// <summary>Preset name or YAML file; null: <see cref="DefaultPreset"/>, or when resuming, the run's own settings.</summary>
@@ -26,10 +27,13 @@ public sealed record TrainingRunRequest
     /// <summary>libtorch threads (null: libtorch's choice).</summary>
     public int? Threads { get; init; }
 
+    /// <summary><see cref="Preset"/>, or <see cref="DefaultPreset"/>.</summary>
     public string PresetOrDefault => Preset ?? DefaultPreset;
 
+    /// <summary><see cref="OutputDirectory"/>, or runs/ followed by the preset's name.</summary>
     public string OutputDirectoryOrDefault => OutputDirectory ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(PresetOrDefault));
 
+    /// <summary>Checks the flags and the thread count before any preset is read (<see cref="Resume"/> and <see cref="Force"/> exclude each other).</summary>
     public void Validate()
     {
         if (Resume && Force) throw new InvalidSettingException(nameof(Resume), $"cannot be combined with {{{nameof(Force)}}}: one continues the run, the other replaces it");

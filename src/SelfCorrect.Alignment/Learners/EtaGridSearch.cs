@@ -5,13 +5,13 @@ using static TorchSharp.torch;
 namespace SelfCorrect.Alignment.Learners;
 
 /// <summary>Result of a step-size search: the chosen η and the held-out error of every candidate.</summary>
-public sealed record EtaSearchResult(double BestEta, IReadOnlyList<(double Eta, double Error)> Candidates);
+internal sealed record EtaSearchResult(double BestEta, IReadOnlyList<(double Eta, double Error)> Candidates);
 
 /// <summary>
 /// Chooses the step size of <see cref="ExplicitGradientDescent"/> on held-out contexts (never the evaluation ones):
 /// the η with the lowest normalised squared error averaged over every k.
 /// </summary>
-public static class EtaGridSearch
+internal static class EtaGridSearch
 {
     /// <summary>η from 1e-4 to 1 on a log grid, three per decade.</summary>
     public static readonly IReadOnlyList<double> DefaultGrid =

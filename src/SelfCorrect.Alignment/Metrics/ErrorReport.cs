@@ -6,7 +6,7 @@ using SelfCorrect.Common;
 namespace SelfCorrect.Alignment.Metrics;
 
 /// <summary>Writes error-vs-k results as long-format CSV, a table, and PNG + SVG figures.</summary>
-public static class ErrorReport
+internal static class ErrorReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

@@ -6,7 +6,7 @@ namespace SelfCorrect.Alignment.Metrics;
 /// A against B: <see cref="Difference"/> = mean(B) - mean(A) (positive when A is lower), against the seed spread
 /// (the root mean square of the two seed standard deviations), Welch's t-test, and whether the seeds separate.
 /// </summary>
-public sealed record SeedComparison(SeedSummary A, SeedSummary B, double Difference, double Spread, double? WelchT, double? PValue, bool Separated,
+internal sealed record SeedComparison(SeedSummary A, SeedSummary B, double Difference, double Spread, double? WelchT, double? PValue, bool Separated,
     EvidenceStrength Strength)
 {
     /// <summary>|difference| in units of the seed spread (infinite when the seeds agree exactly).</summary>

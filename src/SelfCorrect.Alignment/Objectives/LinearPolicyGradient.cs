@@ -11,7 +11,7 @@ namespace SelfCorrect.Alignment.Objectives;
 /// Shapes: predictions [..., d]; responses [..., M, d] and rewards / valid [..., M], in ranking order
 /// (<see cref="RankedResponses"/>), broadcastable against the predictions' leading dimensions.
 /// </summary>
-public static class LinearPolicyGradient
+internal static class LinearPolicyGradient
 {
     public static Tensor PlackettLuceDirection(Tensor predictions, Tensor rankedResponses, double temperature = 1.0, Tensor? rankedValid = null)
     {

@@ -5,6 +5,9 @@ using YamlDotNet.RepresentationModel;
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
 
 /// <summary>One configuration of an axis: a name and the preset overrides (dotted key → value) that make it.</summary>
+/// <param name="Name">The configuration's name, unique within its axis (a directory name).</param>
+/// <param name="Overrides">The preset keys it sets, in file order.</param>
+/// <param name="BasePath">The preset file the overrides apply to (the axis's base, or the suite's).</param>
 /// <param name="Source">Where the sweep file defines it (<c>file:line: configuration 'name'</c>), for errors.</param>
 public sealed record SweepConfiguration(string Name, IReadOnlyList<PresetOverride> Overrides, string BasePath, string Source)
 {

@@ -57,6 +57,7 @@ public static class SweepFile
     /// <summary>A sweep name (from <see cref="SearchDirectories"/>) or a path to a sweep file.</summary>
     public static string Resolve(string nameOrPath) => PresetLoader.Resolve(nameOrPath, searchDirectories: SearchDirectories);
 
+    /// <summary>The sweep of a name or file, with every configuration resolved (a bad override fails here, before anything trains).</summary>
     public static SweepDefinition Load(string nameOrPath)
     {
         string path = Resolve(nameOrPath);

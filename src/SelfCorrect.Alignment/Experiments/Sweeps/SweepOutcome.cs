@@ -8,9 +8,13 @@ public sealed record SweepTrainingResult(SweepRun Run, SweepRunStatus Status, do
 /// <summary>The errors of one (axis, configuration, seed) on one evaluation task at one reward-noise level.</summary>
 public sealed record SweepObservation(SweepRun Run, string Task, double Noise, IReadOnlyList<ErrorPoint> Points);
 
+/// <summary>What a sweep did: every training's result and every evaluation's errors.</summary>
+/// <param name="Trainings">One result per distinct training, in plan order.</param>
+/// <param name="Observations">The errors of every finished run, per evaluation task and noise level.</param>
 /// <param name="Cancelled">Ctrl-C arrived: some runs may not have started, so the results are incomplete.</param>
 public sealed record SweepOutcome(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations, bool Cancelled)
 {
+    /// <summary>Whether the sweep stopped early: cancelled, or a training interrupted; rerunning continues it.</summary>
     public bool Interrupted => Cancelled || Trainings.Any(t => t.Status == SweepRunStatus.Interrupted);
 
     /// <summary>The trainings whose loss stopped being finite: they are left out of the summary.</summary>

@@ -6,6 +6,7 @@ namespace SelfCorrect.Alignment.Experiments.Sweeps;
 /// <summary>One configuration of one axis with one training seed, and the run directory that holds its training.</summary>
 public sealed record SweepRun(SweepAxis Axis, SweepConfiguration Configuration, int Seed, ExperimentConfig Config, string Directory)
 {
+    /// <summary>The run as progress lines and errors name it: <c>axis/configuration seed S</c>.</summary>
     public string Label => $"{Axis.Name}/{Configuration.Name} seed {Seed}";
 }
 
@@ -16,6 +17,7 @@ public sealed record SweepRun(SweepAxis Axis, SweepConfiguration Configuration, 
 /// </summary>
 public sealed class SweepPlan
 {
+    /// <summary>Plans every run of <paramref name="sweep"/> under <paramref name="outputDirectory"/>, seeds 0 to <paramref name="seeds"/> − 1.</summary>
     public SweepPlan(SweepDefinition sweep, int seeds, string outputDirectory)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
@@ -37,8 +39,11 @@ public sealed class SweepPlan
         Trainings = [.. runs.DistinctBy(r => r.Directory)];
     }
 
+    /// <summary>The sweep planned.</summary>
     public SweepDefinition Sweep { get; }
+    /// <summary>Training seeds per configuration.</summary>
     public int Seeds { get; }
+    /// <summary>The sweep directory.</summary>
     public string OutputDirectory { get; }
 
     /// <summary>Every (axis, configuration, seed), shared directories included.</summary>

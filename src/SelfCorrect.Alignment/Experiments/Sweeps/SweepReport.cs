@@ -10,7 +10,7 @@ namespace SelfCorrect.Alignment.Experiments.Sweeps;
 /// configuration with its across-seed band, PNG and SVG) and report.md, which states for each axis what the seeds
 /// support and how strongly (the difference against the seed spread).
 /// </summary>
-public static class SweepReport
+internal static class SweepReport
 {
     public const string SummaryFile = "summary.csv";
     public const string ReportFile = "report.md";

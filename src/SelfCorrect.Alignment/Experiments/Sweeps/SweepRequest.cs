@@ -23,6 +23,7 @@ public sealed record SweepRequest
     /// <summary>Replace the sweep already in <see cref="OutputDirectory"/> instead of continuing it.</summary>
     public bool Force { get; init; }
 
+    /// <summary>Checks the seeds, the parallelism and the thread count before any file is read.</summary>
     public void Validate()
     {
         if (Parallel < 1) throw new InvalidSettingException(nameof(Parallel), $"must be at least 1 (got {Parallel})");

@@ -19,9 +19,11 @@ namespace SelfCorrect.Alignment.Experiments.Sweeps;
 /// </summary>
 public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
 {
+    /// <summary>The folder of a run directory that keeps its sweep evaluations, reused by a rerun.</summary>
     public const string EvaluationDirectory = "sweep-eval";
     private readonly Lock logLock = new();
 
+    /// <summary>Trains every planned run not yet finished (resuming those with a checkpoint) and evaluates each finished one.</summary>
     public SweepOutcome Run(CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);

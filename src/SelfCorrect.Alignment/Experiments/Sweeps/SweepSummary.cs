@@ -4,10 +4,10 @@ using SelfCorrect.Alignment.Metrics;
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
 
 /// <summary>One configuration's error on one task at one noise level, metric and k, summarised across seeds.</summary>
-public sealed record SweepCell(SweepAxis Axis, string Configuration, string Task, double Noise, string Metric, int K, SeedSummary Summary);
+internal sealed record SweepCell(SweepAxis Axis, string Configuration, string Task, double Noise, string Metric, int K, SeedSummary Summary);
 
 /// <summary>The errors of a sweep gathered per axis across seeds, with the MeanResponse baseline on the same contexts.</summary>
-public sealed class SweepSummary
+internal sealed class SweepSummary
 {
     public const string BaselineName = "MeanResponse";
 
