@@ -12,6 +12,10 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 public sealed class HarmBenchClassifier(HttpClient http, Uri endpoint, string model)
 {
     public const string Name = "harmbench";
+    /// <summary>The judge's kind in settings and metrics.</summary>
+    public const string Kind = "harmbench-classifier";
+    /// <summary>Where the prompt comes from, as settings and metrics record it.</summary>
+    public const string Source = "LLAMA2_CLS_PROMPT of centerforaisafety/HarmBench (Mazeika et al. 2024)";
 
     /// <summary>
     /// <c>LLAMA2_CLS_PROMPT["prompt"]</c> of centerforaisafety/HarmBench (eval_utils.py, notebooks/run_classifier.ipynb),
