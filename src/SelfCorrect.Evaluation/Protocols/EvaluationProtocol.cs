@@ -137,8 +137,8 @@ public sealed record EvaluationProtocol
         string family = protocol["family"] is { } name ? $" ({name})" : "";
         var parts = new List<string>();
         if (protocol["max_tokens"] is { } tokens) parts.Add($"{tokens} new tokens");
-        if (protocol["temperature"] is { } temperature) parts.Add(temperature.GetValue<double>() == 0 ? "greedy" : $"temperature {temperature}");
-        if (protocol["top_p"] is { } topP) parts.Add($"top-p {topP}");
+        if (protocol["temperature"] is { } temperature) parts.Add(temperature.ToJsonString() == "0" ? "greedy" : $"temperature {temperature.ToJsonString()}");
+        if (protocol["top_p"] is { } topP) parts.Add($"top-p {topP.ToJsonString()}");
         if (protocol["seed"] is { } seed) parts.Add($"seed {seed}");
         return $"{protocol["name"]}{family}" + (parts.Count == 0 ? "" : ": " + string.Join(", ", parts));
     }
