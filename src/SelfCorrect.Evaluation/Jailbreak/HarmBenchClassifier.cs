@@ -43,7 +43,9 @@ public sealed class HarmBenchClassifier(HttpClient http, Uri endpoint, string mo
     public async Task<(bool? Jailbroken, string Reply)> JudgeAsync(string behavior, string generation, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["model"] = model, ["prompt"] = Fill(behavior, generation), ["max_tokens"] = 1, ["temperature"] = 0 };
-        using var response = await http.PostAsJsonAsync(new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/completions"), body, cancellationToken);
+        // A buffered body with its Content-Length: not every completions server reads a chunked request.
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/completions"), content, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"HarmBench classifier at {endpoint}: HTTP {(int)response.StatusCode} {response.StatusCode}", null, response.StatusCode);
         var reply = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);

@@ -136,7 +136,8 @@ public sealed record EvaluationProtocol
         if (recorded is not JsonObject protocol) return "–";
         string family = protocol["family"] is { } name ? $" ({name})" : "";
         var parts = new List<string>();
-        if (protocol["max_tokens"] is { } tokens) parts.Add($"{tokens} new tokens");
+        if (protocol["max_tokens"] is { } tokens)
+            parts.Add($"{tokens} new tokens" + (protocol["max_tokens_cac_initial_and_critique"] is { } longStages ? $" (CaC initial and critiques {longStages})" : ""));
         if (protocol["temperature"] is { } temperature) parts.Add(temperature.ToJsonString() == "0" ? "greedy" : $"temperature {temperature.ToJsonString()}");
         if (protocol["top_p"] is { } topP) parts.Add($"top-p {topP.ToJsonString()}");
         if (protocol["seed"] is { } seed) parts.Add($"seed {seed}");
