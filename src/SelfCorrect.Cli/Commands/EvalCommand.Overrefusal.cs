@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Overrefusal;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Reports;
 using SelfCorrect.Evaluation.Storage;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -25,10 +25,8 @@ public sealed record BbqRunRequest
     public string? PresetsFile { get; init; }
     /// <summary>cac: check prompt instead of the BBQ preset's.</summary>
     public string? CheckPrompt { get; init; }
-    /// <summary>System prompt of every conversation; null: none.</summary>
-    public string? SystemPrompt { get; init; }
-    /// <summary>Generation options of every model call (token limit, temperature, seed); null: the backend's defaults.</summary>
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, no system prompt, the backend's defaults.</summary>
+    public EvaluationProtocol? Protocol { get; init; }
     /// <summary>Concurrency, request rate, failure limit and sync policy.</summary>
     public RunnerOptions Runner { get; init; } = new();
     /// <summary>How answers are graded; the reference code's rules by default.</summary>
@@ -44,6 +42,9 @@ public sealed record BbqRunRequest
     public static string DefaultOutDirectory(ModelSpec model, string strategy) =>
         Path.Combine("runs", $"bbq-{EvaluatedModel.Slug(model)}-{strategy}");
 
+    /// <summary>The protocol of the run: <see cref="Protocol"/>, or plain.</summary>
+    public EvaluationProtocol ProtocolOrPlain => Protocol ?? EvaluationProtocol.Plain(ProtocolBenchmark.Bbq);
+
     /// <summary>Checks everything that needs no model (runner settings, data, selection, strategy), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
 
@@ -54,7 +55,7 @@ public sealed record BbqRunRequest
         var files = BbqDataset.ResolveFiles(DataPaths);
         var examples = BbqDataset.Load(files);
         var selected = Selection.Apply(examples);
-        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt);
+        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt, Protocol);
         var metadata = TargetMetadataPath is null ? null : TargetMetadata.Load(TargetMetadataPath, nameof(TargetMetadataPath));
         return new Plan(files, examples, selected, strategy, metadata);
     }

@@ -1,5 +1,6 @@
 using SelfCorrect.Common;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 

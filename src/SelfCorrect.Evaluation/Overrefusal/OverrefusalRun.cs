@@ -39,7 +39,7 @@ public static class OverrefusalRun
             nameof(OverrefusalRunRequest.OutDirectory), nameof(OverrefusalRunRequest.Force));
         var generation = await DefenseRun.GenerateAsync("overrefusal", defenses,
             prompts.Select(p => new DefensePrompt(p.Id, new ResponseRecord { Id = p.Id }, p.Prompt)).ToList(),
-            SampleKeyFormat.XsTest, directory, backend, request.Model.SystemPrompt, request.Model.ChatOptions, request.Runner, progress, stop);
+            SampleKeyFormat.XsTest, directory, backend, request.Model.ProtocolOrPlain.SystemPrompt, request.Model.ProtocolOrPlain.ChatOptions, request.Runner, progress, stop);
         var torn = generation.TornLines.ToList();
         var (judging, verdicts, judgeTorn) = await JudgeAsync(generation.Responses, prompts, request.Judges, judgeClient, request.LlmJudgePrompt,
             directory, request.Runner, progress, stop);

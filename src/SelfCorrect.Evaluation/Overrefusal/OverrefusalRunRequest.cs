@@ -1,4 +1,5 @@
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -29,6 +30,7 @@ public sealed record OverrefusalRunRequest
 
     /// <summary>Checks everything that needs no model (runner settings, data, defences), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
+
 
     /// <summary>The prompts and the defences, all checked.</summary>
     internal (IReadOnlyList<XsTestPrompt> Prompts, IReadOnlyList<ICorrectionStrategy> Defenses) Prepare()

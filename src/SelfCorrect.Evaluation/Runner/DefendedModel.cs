@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 
 namespace SelfCorrect.Evaluation.Runner;
 
@@ -13,11 +13,14 @@ public sealed record DefendedModel
     /// <summary>The model's settings as recorded in settings.json (<see cref="Storage.EvaluatedModel.Describe"/>; never a key).</summary>
     public required JsonObject Description { get; init; }
 
-    /// <summary>Generation options of every model call (token limit, temperature, seed); null: the backend's defaults.</summary>
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>
+    /// The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, the
+    /// jailbreak protocol's (so over-refusal rates and ASR compare like with like), no system prompt, the backend's defaults.
+    /// </summary>
+    public EvaluationProtocol? Protocol { get; init; }
 
-    /// <summary>System prompt of every conversation; null: none.</summary>
-    public string? SystemPrompt { get; init; }
+    /// <summary>The protocol of the run: <see cref="Protocol"/>, or plain.</summary>
+    public EvaluationProtocol ProtocolOrPlain => Protocol ?? EvaluationProtocol.Plain(ProtocolBenchmark.Jailbreak);
 
     /// <summary>
     /// The defences compared, by name (<see cref="CorrectionStrategies.Names"/>). Empty: the five the paper compares
@@ -65,7 +68,8 @@ public sealed record DefendedModel
     internal void DescribeIn(JsonObject settings, IReadOnlyList<ICorrectionStrategy> defenses)
     {
         settings["model"] = Description.DeepClone();
-        settings["system_prompt"] = SystemPrompt;
+        settings["system_prompt"] = ProtocolOrPlain.SystemPrompt;
+        settings["protocol"] = ProtocolOrPlain.Describe();
         settings["presets_file"] = PresetsFile is null ? null : Path.GetFullPath(PresetsFile);
         settings["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)d.Describe())]);
     }

@@ -13,11 +13,16 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// the backend cannot continue an assistant message, the reasoning prefix is appended to the question turn instead
 /// and the answer has no prefill (recorded in the <see cref="ChainOfThoughtTrace"/>).
 /// </summary>
-internal sealed class ChainOfThought(string reasoningPrefix, string followUp, string answerPrefill) : ICorrectionStrategy
+/// <param name="reasoningPrefix">The assistant's opening words of the reasoning call.</param>
+/// <param name="followUp">The user turn that asks for the answer after the reasoning.</param>
+/// <param name="answerPrefill">The assistant's opening words of the answer.</param>
+/// <param name="reasoningOptions">Laid over the caller's options for the reasoning call only (null: the caller's).</param>
+internal sealed class ChainOfThought(string reasoningPrefix, string followUp, string answerPrefill, ChatOptions? reasoningOptions = null) : ICorrectionStrategy
 {
     public string ReasoningPrefix => reasoningPrefix;
     public string FollowUp => followUp;
     public string AnswerPrefill => answerPrefill;
+    public ChatOptions? ReasoningOptions => reasoningOptions;
 
     public string Name => "cot";
 
@@ -47,7 +52,7 @@ internal sealed class ChainOfThought(string reasoningPrefix, string followUp, st
                 reasoningRequest[last] = new ChatMessage(ChatRole.User, reasoningRequest[last].Text + "\n\n" + strategy.ReasoningPrefix);
                 conversation = [.. reasoningRequest];
             }
-            var (reasoning, _) = await CallAsync(reasoningRequest, prefill ? strategy.ReasoningPrefix : "", options, cancellationToken);
+            var (reasoning, _) = await CallAsync(reasoningRequest, prefill ? strategy.ReasoningPrefix : "", ReasoningOptions(options), cancellationToken);
             conversation.Add(new ChatMessage(ChatRole.Assistant, reasoning.Text));
             conversation.Add(new ChatMessage(ChatRole.User, strategy.FollowUp));
             if (prefill) conversation.Add(new ChatMessage(ChatRole.Assistant, strategy.AnswerPrefill));
@@ -64,6 +69,16 @@ internal sealed class ChainOfThought(string reasoningPrefix, string followUp, st
                 Usage = usage,
                 AdditionalProperties = properties,
             };
+        }
+
+        /// <summary>The caller's options with the strategy's reasoning token limit and temperature laid over them.</summary>
+        private ChatOptions? ReasoningOptions(ChatOptions? caller)
+        {
+            if (strategy.ReasoningOptions is not { } stage) return caller;
+            var merged = caller?.Clone() ?? new ChatOptions();
+            merged.MaxOutputTokens = stage.MaxOutputTokens ?? merged.MaxOutputTokens;
+            merged.Temperature = stage.Temperature ?? merged.Temperature;
+            return merged;
         }
 
         private async Task<(ModelCall Call, ChatResponse Response)> CallAsync(List<ChatMessage> request, string prefill,
