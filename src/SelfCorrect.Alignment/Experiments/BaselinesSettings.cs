@@ -4,7 +4,7 @@ using SelfCorrect.Common;
 namespace SelfCorrect.Alignment.Experiments;
 
 /// <summary>Settings of <c>selfcorrect ica baselines</c>; <see cref="Validate"/> runs before anything runs or is written.</summary>
-public sealed record BaselinesSettings
+public sealed record BaselinesSettings : IExperimentSettings
 {
     public string Task { get; init; } = "reference";
     public int Dimension { get; init; } = 5;

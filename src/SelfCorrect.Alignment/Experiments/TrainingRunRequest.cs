@@ -23,8 +23,11 @@ public sealed record TrainingRunRequest
     /// <summary>Continue the training run in <see cref="OutputDirectory"/> from its last checkpoint.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>libtorch threads (null: libtorch's choice).</summary>
+    /// <summary>libtorch threads (null: <see cref="TorchThreads.DefaultFor"/> one run).</summary>
     public int? Threads { get; init; }
+
+    /// <summary><see cref="TorchDevices"/> name (null: <see cref="TorchDevices.Default"/>).</summary>
+    public string? Device { get; init; }
 
     public string PresetOrDefault => Preset ?? DefaultPreset;
 
@@ -34,5 +37,6 @@ public sealed record TrainingRunRequest
     {
         if (Resume && Force) throw new InvalidSettingException(nameof(Resume), $"cannot be combined with {{{nameof(Force)}}}: one continues the run, the other replaces it");
         TorchThreads.Validate(Threads, nameof(Threads));
+        TorchDevices.Resolve(Device, nameof(Device));
     }
 }

@@ -14,17 +14,19 @@ public static class IcaSweepCommand
         var seeds = new Option<int>("--seeds") { Description = "Training seeds per configuration (training.seed = 0..N-1).", DefaultValueFactory = _ => 3 };
         var output = new Option<string?>("--out") { Description = "Sweep directory (default: runs/sweeps/<sweep>). Rerunning into it resumes the sweep." };
         var parallel = new Option<int>("--parallel") { Description = "Trainings at a time; the threads are split between them.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads in all (default: the number of cores), split evenly between the --parallel trainings." };
+        var threads = new Option<int?>("--threads") { Description = $"libtorch threads in all (default: the physical cores, {SelfCorrect.Alignment.TorchThreads.PhysicalCores} here), split evenly between the --parallel trainings." };
+        var device = TorchOptions.Device();
         var force = new Option<bool>("--force") { Description = "Delete the sweep directory first and start over." };
         var command = new Command("sweep", "Train every configuration of an ablation sweep with several seeds, evaluate all on the same fresh contexts, and write a summary table, figures and a report.")
         {
-            preset, seeds, output, parallel, threads, force,
+            preset, seeds, output, parallel, threads, device, force,
         };
         command.MapSetting(nameof(SweepRequest.Preset), preset)
             .MapSetting(nameof(SweepRequest.Seeds), seeds)
             .MapSetting(nameof(SweepRequest.OutputDirectory), output)
             .MapSetting(nameof(SweepRequest.Parallel), parallel)
             .MapSetting(nameof(SweepRequest.Threads), threads)
+            .MapSetting(nameof(SweepRequest.Device), device)
             .MapSetting(nameof(SweepRequest.Force), force);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -35,6 +37,7 @@ public static class IcaSweepCommand
                 OutputDirectory = parse.GetValue(output),
                 Parallel = parse.GetValue(parallel),
                 Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device),
                 Force = parse.GetValue(force),
             }, parse.InvocationConfiguration.Output, cancellationToken);
             if (outcome.Interrupted)

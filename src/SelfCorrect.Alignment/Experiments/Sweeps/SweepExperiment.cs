@@ -30,21 +30,21 @@ public static class SweepExperiment
         var plan = new SweepPlan(sweep, request.Seeds, directory);
         using var sweepDirectory = RunDirectory.CreateOrContinue(directory, LabRuns.Sweep, request.Force, nameof(request.OutputDirectory));
 
-        int totalThreads = request.Threads ?? Environment.ProcessorCount;
-        int threadsPerRun = Math.Max(1, totalThreads / request.Parallel);
         // libtorch's intra-op thread count is process-wide: every training thread uses this many.
-        TorchThreads.Apply(threadsPerRun);
+        int threadsPerRun = request.Threads is { } total ? TorchThreads.Apply(Math.Max(1, total / request.Parallel)) : TorchThreads.Apply(null, request.Parallel);
+        var device = TorchDevices.Resolve(request.Device, nameof(request.Device));
+        string deviceName = TorchDevices.Describe(device);
         output.WriteLine($"sweep {sweep.Name}: {sweep.Axes.Count} axis/axes, {plan.Runs.Count} (configuration, seed) runs, {plan.Trainings.Count} distinct trainings; " +
-            $"{request.Parallel} at a time with {threadsPerRun} thread(s) each; directory {directory}");
+            $"{request.Parallel} at a time with {threadsPerRun} thread(s) each on {deviceName}; directory {directory}");
 
-        var outcome = new SweepRunner(plan, request.Parallel, output).Run(cancellationToken);
+        var outcome = new SweepRunner(plan, request.Parallel, output, device).Run(cancellationToken);
         if (outcome.Interrupted) return outcome;
         output.WriteLine("evaluating the MeanResponse baseline on the same contexts ...");
-        var baselines = sweep.Axes.SelectMany(axis => SweepRunner.EvaluateBaseline(axis, plan.Runs.First(r => r.Axis == axis))).ToList();
+        var baselines = sweep.Axes.SelectMany(axis => SweepRunner.EvaluateBaseline(axis, plan.Runs.First(r => r.Axis == axis), device)).ToList();
         var summary = new SweepSummary(plan, outcome.Observations, baselines);
         int trainedNow = outcome.Trainings.Count(t => t.Status is SweepRunStatus.Trained or SweepRunStatus.Resumed);
         string information = string.Create(CultureInfo.InvariantCulture,
-            $"this invocation: {clock.Elapsed.TotalSeconds:0} s wall time before writing the report, {trainedNow} of {plan.Trainings.Count} trainings trained or resumed (the rest finished earlier), {request.Parallel} at a time with {threadsPerRun} libtorch thread(s) each, on {Environment.ProcessorCount} cores; training logs record {outcome.Trainings.Sum(t => t.TrainingSeconds):0} s of training in all sessions together");
+            $"this invocation: {clock.Elapsed.TotalSeconds:0} s wall time before writing the report, {trainedNow} of {plan.Trainings.Count} trainings trained or resumed (the rest finished earlier), {request.Parallel} at a time with {threadsPerRun} libtorch thread(s) each on {deviceName}, {TorchThreads.PhysicalCores} physical core(s) of {Environment.ProcessorCount} processor(s); training logs record {outcome.Trainings.Sum(t => t.TrainingSeconds):0} s of training in all sessions together");
         var figures = SweepReport.Write(summary, outcome.Trainings, information);
 
         output.WriteLine();

@@ -17,8 +17,11 @@ public sealed record SweepRequest
     /// <summary>Trainings at a time; the threads are split between them.</summary>
     public int Parallel { get; init; } = 1;
 
-    /// <summary>libtorch threads in all (null: one per processor), split evenly between the parallel trainings.</summary>
+    /// <summary>libtorch threads in all (null: the physical cores, <see cref="TorchThreads.PhysicalCores"/>), split evenly between the parallel trainings.</summary>
     public int? Threads { get; init; }
+
+    /// <summary><see cref="TorchDevices"/> name for every training and evaluation (null: <see cref="TorchDevices.Default"/>).</summary>
+    public string? Device { get; init; }
 
     /// <summary>Replace the sweep already in <see cref="OutputDirectory"/> instead of continuing it.</summary>
     public bool Force { get; init; }
@@ -27,6 +30,7 @@ public sealed record SweepRequest
     {
         if (Parallel < 1) throw new InvalidSettingException(nameof(Parallel), $"must be at least 1 (got {Parallel})");
         TorchThreads.Validate(Threads, nameof(Threads));
+        TorchDevices.Resolve(Device, nameof(Device));
         if (Seeds < 1) throw new InvalidSettingException(nameof(Seeds), $"must be at least 1 (got {Seeds})");
     }
 }

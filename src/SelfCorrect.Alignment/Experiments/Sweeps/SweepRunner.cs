@@ -15,9 +15,10 @@ namespace SelfCorrect.Alignment.Experiments.Sweeps;
 /// Trains every run of a <see cref="SweepPlan"/> (N at a time, each in its own worker thread) with the project's
 /// <see cref="Trainer"/>, then evaluates each finished run on its axes' fresh contexts. Finished runs are skipped and
 /// unfinished ones resume from their checkpoint, so rerunning an interrupted sweep continues it; evaluations are
-/// kept in the run directory (sweep-eval/) and reused.
+/// kept in the run directory (sweep-eval/) and reused. Models and contexts live on <paramref name="device"/> (null:
+/// the CPU).
 /// </summary>
-public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
+public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log, TorchSharp.torch.Device? device = null)
 {
     public const string EvaluationDirectory = "sweep-eval";
     private readonly Lock logLock = new();
@@ -109,7 +110,7 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
         }
         try
         {
-            var outcome = new Trainer(run.Config, run.Directory).Train(resume: done > 0, new Progress(this, prefix), cancellationToken);
+            var outcome = new Trainer(run.Config, run.Directory, device).Train(resume: done > 0, new Progress(this, prefix), cancellationToken);
             double seconds = Trainer.LoggedSeconds(run.Directory);
             if (outcome.Status == TrainingStatus.Interrupted)
             {
@@ -146,8 +147,8 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
                     }
                     else
                     {
-                        model ??= TrainedModelEvaluation.LoadRun(run.Directory).Model;
-                        points = EvaluateLearner(model, run.Axis, task, p);
+                        model ??= TrainedModelEvaluation.LoadRun(run.Directory, device).Model;
+                        points = EvaluateLearner(model, run.Axis, task, p, device);
                         AtomicFile.WriteAllText(file, ErrorReport.ToCsv(points));
                     }
                     observations.Add(new SweepObservation(run, task, p, points));
@@ -162,13 +163,14 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
 
     /// <summary>
     /// Errors of <paramref name="learner"/> on the fresh contexts of <paramref name="task"/> (shaped by the axis:
-    /// d, N, σ) with reward noise p shown: the same contexts for every learner.
+    /// d, N, σ) with reward noise p shown: the same contexts for every learner, on <paramref name="device"/> (null: the CPU).
     /// </summary>
-    public static IReadOnlyList<ErrorPoint> EvaluateLearner(IInContextLearner learner, SweepAxis axis, string task, double p)
+    public static IReadOnlyList<ErrorPoint> EvaluateLearner(IInContextLearner learner, SweepAxis axis, string task, double p,
+        TorchSharp.torch.Device? device = null)
     {
         var (shape, e) = (axis.ContextShape, axis.Evaluation);
         var contexts = AlignmentTasks.Create(task, shape.D, shape.N, shape.NoiseScale);
-        using var clean = TrainedModelEvaluation.SampleContexts(contexts, e);
+        using var clean = TrainedModelEvaluation.SampleContexts(contexts, e, device);
         var shown = TrainedModelEvaluation.WithRewardNoise(clean, e, p);
         try
         {
@@ -181,10 +183,10 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
     }
 
     /// <summary>The reference baseline on the same contexts: the running mean of the responses (ignores rewards).</summary>
-    public static IReadOnlyList<SweepObservation> EvaluateBaseline(SweepAxis axis, SweepRun anyRun) =>
+    public static IReadOnlyList<SweepObservation> EvaluateBaseline(SweepAxis axis, SweepRun anyRun, TorchSharp.torch.Device? device = null) =>
         [.. from task in axis.Tasks
             from p in axis.NoiseLevels
-            select new SweepObservation(anyRun, task, p, EvaluateLearner(new MeanResponse(), axis, task, p))];
+            select new SweepObservation(anyRun, task, p, EvaluateLearner(new MeanResponse(), axis, task, p, device))];
 
     private void Write(string line)
     {
