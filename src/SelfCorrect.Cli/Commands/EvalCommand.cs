@@ -111,6 +111,7 @@ public static partial class EvalCommand
         var scoring = new BbqScoringSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
         {
             data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
@@ -119,6 +120,7 @@ public static partial class EvalCommand
         model.AddTo(command);
         model.MapSettings(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(BbqRunRequest.DataPaths), data)
             .MapSetting(nameof(BbqRunRequest.Strategy), strategy)
             .MapSetting(nameof(BbqRunRequest.Rounds), rounds)
@@ -153,15 +155,25 @@ public static partial class EvalCommand
                 TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
                 OutDirectory = parse.GetValue(output) ?? BbqRunRequest.DefaultOutDirectory(spec, strategyName),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            // The aggregation job rescores every shard's responses from the run directory.
+            if (jobs.TryEmit(parse, $"bbq-{strategyName}", _ =>
+                [
+                    "eval", "bbq", "score", "--responses", request.OutDirectory, "--grading", BbqGrader.Name(request.Grading),
+                    .. request.DataPaths.SelectMany(path => new[] { "--data", path }),
+                    .. request.TargetMetadataPath is { } metadata ? new[] { "--target-metadata", metadata } : [],
+                ]))
+                return 0;
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => BbqRun.RunAsync(request, backend, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLine is null ? [] : [result.DiscardedTornLine]);
             stdout.WriteLine();
             stdout.Write(BbqTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome);
+            return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome, result.Shards);
         });
         return command;
     }
@@ -169,7 +181,7 @@ public static partial class EvalCommand
     private static Command BbqScore()
     {
         var data = DataOption("BBQ data the responses answer: a directory of .jsonl files, or files (repeatable).");
-        var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format).", Required = true };
+        var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format), or a run directory: every shard's responses, merged.", Required = true };
         var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the responses file's directory)." };
         var scoring = new BbqScoringSettings();
         var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model, in either grading mode.") { data, responses, output };
@@ -191,6 +203,7 @@ public static partial class EvalCommand
             if (result.IgnoredTornLine is not null) stdout.WriteLine("note: the responses file ends in a torn line; it was ignored");
             stdout.Write(BbqTables.Summary(result.Metrics));
             stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
+            ReportShardGaps(stdout, result.Shards);
             return 0;
         });
         return command;
@@ -210,6 +223,7 @@ public static partial class EvalCommand
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("jailbreak", "AdvBench jailbreak defence: attack success rate per defence, initially and after each CaC round.")
         {
             data, limit, attack, suffix, endOfSequence, output, force,
@@ -219,6 +233,7 @@ public static partial class EvalCommand
         defenses.AddTo(command);
         judges.AddTo(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(JailbreakRunRequest.DataPath), data)
             .MapSetting(nameof(JailbreakRunRequest.Limit), limit)
             .MapSetting(nameof(JailbreakRunRequest.Attacks), attack)
@@ -252,8 +267,11 @@ public static partial class EvalCommand
                 Runner = runner.Read(parse),
                 OutDirectory = parse.GetValue(output) ?? JailbreakRunRequest.DefaultOutDirectory(spec),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            if (jobs.TryEmit(parse, "jailbreak", _ => ["report", request.OutDirectory])) return 0;
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
             using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, backendOptions);
@@ -261,7 +279,7 @@ public static partial class EvalCommand
             ReportTornLines(stdout, result.DiscardedTornLines);
             stdout.WriteLine();
             stdout.Write(JailbreakTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
+            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome, result.Shards);
         });
         return command;
     }
@@ -269,7 +287,7 @@ public static partial class EvalCommand
     private static Command JailbreakScore()
     {
         var data = new Option<string>("--data") { Description = "AdvBench harmful_behaviors.csv the responses answer.", Required = true };
-        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME); or a run directory: every defence's and shard's responses, merged.", Required = true, AllowMultipleArgumentsPerToken = true };
         var judges = JudgeSettings.Jailbreak();
         var endOfSequence = EndOfSequenceOption();
         var apiKeyEnv = ApiKeyEnvOption();
@@ -408,13 +426,24 @@ public static partial class EvalCommand
         if (result.IgnoredTornLines.Count > 0) stdout.WriteLine("note: a torn last line was ignored");
         stdout.Write(summary);
         stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
+        ReportShardGaps(stdout, result.Shards);
         if (result.Judging is { Interrupted: true }) return CliApp.CancelledExitCode;
         return result.Judging is { Failed: > 0 } ? SamplesFailedExitCode : 0;
     }
 
-    private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome)
+    /// <summary>Says which shards of a sharded run the merged metrics still lack.</summary>
+    private static void ReportShardGaps(TextWriter stdout, IReadOnlyList<ShardProgress>? shards)
+    {
+        if (ShardedRecords.Describe(shards) is { } gaps) stdout.WriteLine($"incomplete: {gaps}; the metrics cover only the records written so far");
+        else if (shards is not null) stdout.WriteLine($"all {shards.Count} shards complete; the metrics merge them");
+    }
+
+    /// <param name="planned">Samples of this run, or of this process's shard.</param>
+    /// <param name="shards">Every shard's progress when the run is sharded: the metrics merge them.</param>
+    private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome, IReadOnlyList<ShardProgress>? shards)
     {
         stdout.WriteLine($"{recorded}/{planned} samples recorded in {directory} ({outcome.Completed} this attempt, {outcome.Elapsed.TotalSeconds:0.0} s); wrote metrics.json");
+        ReportShardGaps(stdout, shards);
         if (outcome.Failed > 0)
             stdout.WriteLine($"{outcome.Failed} samples failed{(outcome.StoppedOnFailures ? " (stopped after --max-failures)" : "")}; see {Path.Combine(directory, "failures.log")}. Rerun the same command to retry them.");
         if (outcome.Interrupted)

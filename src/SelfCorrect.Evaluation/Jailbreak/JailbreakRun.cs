@@ -42,17 +42,22 @@ public static class JailbreakRun
         };
         if (request.Judges.LlmModelSpec is not null && judgeClient is null) throw new ArgumentNullException(nameof(judgeClient), "the judges include an LLM judge");
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
-            nameof(JailbreakRunRequest.OutDirectory), nameof(JailbreakRunRequest.Force));
+            nameof(JailbreakRunRequest.OutDirectory), nameof(JailbreakRunRequest.Force), request.Shard);
         var generation = await DefenseRun.GenerateAsync("jailbreak", defenses, prompts, SampleKeyFormat.Jailbreak, directory, backend,
             request.SystemPrompt, request.ChatOptions, request.Runner, progress, stop);
         var torn = generation.TornLines.ToList();
         var (judging, verdicts, judgeTorn) = await JudgeAsync(generation.Responses, rows, request.Judges, judgeClient, request.LlmJudgePrompt, directory,
             request.Runner, progress, stop);
         if (judgeTorn is not null) torn.Add(judgeTorn);
-        var metrics = JailbreakScoring.Compute(generation.Responses, request.Judges, verdicts);
-        directory.WriteMetrics(new Coverage(planned, generation.Recorded).Wrap(metrics));
-        return new DefenseRunResult<JailbreakMetrics>(directory.Path, planned, generation.AlreadyDone, generation.Recorded, generation.Outcome, judging,
-            metrics, torn);
+        // Every shard's responses and verdicts, read while this shard holds the directory's turn.
+        var (metrics, shards) = directory.WriteMergedMetrics(() =>
+        {
+            var (responses, shards) = DefenseRun.ReadAllShards(directory, defenses, prompts.Count, SampleKeyFormat.Jailbreak);
+            var metrics = JailbreakScoring.Compute(responses, request.Judges, verdicts is null ? null : Verdicts(LlmJudging.ReadAll(directory, Judgement.Parser)));
+            return ((metrics, shards), new Coverage(planned, responses.Sum(r => r.Records.Count), shards).Wrap(metrics));
+        });
+        return new DefenseRunResult<JailbreakMetrics>(directory.Path, defenses.Count * directory.Shard.SizeOf(prompts.Count), generation.AlreadyDone,
+            generation.Recorded, generation.Outcome, judging, metrics, torn) { Shards = shards };
     }
 
     /// <summary>
@@ -72,6 +77,9 @@ public static class JailbreakRun
             return new Judgement { Defense = text.Defense, Index = text.Index, Attack = text.Attack, Stage = text.Answer.Stage, Jailbroken = jailbroken, Reply = reply };
         })).ToList();
         var (outcome, judgements, torn) = await LlmJudging.RunAsync(texts, Judgement.Parser, directory, runner, progress, stop);
-        return (outcome, judgements.ToDictionary(j => j.Key, j => j.Value.Jailbroken), torn);
+        return (outcome, Verdicts(judgements), torn);
     }
+
+    private static Dictionary<string, bool?> Verdicts(IReadOnlyDictionary<string, Judgement> judgements) =>
+        judgements.ToDictionary(j => j.Key, j => j.Value.Jailbroken);
 }

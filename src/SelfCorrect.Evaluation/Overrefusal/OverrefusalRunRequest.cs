@@ -1,3 +1,4 @@
+using SelfCorrect.Common;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
@@ -33,6 +34,8 @@ public sealed record OverrefusalRunRequest
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
     public bool Force { get; init; }
+    /// <summary>Send only this shard's slice of the prompts (every N-th, under every defence); shards share <see cref="OutDirectory"/>. Null: all.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>The run directory used when none is named: <c>runs/overrefusal-MODEL</c>.</summary>
     public static string DefaultOutDirectory(ModelSpec model) => Path.Combine("runs", $"overrefusal-{EvaluatedModel.Slug(model)}");

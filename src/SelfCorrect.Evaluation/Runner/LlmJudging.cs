@@ -5,7 +5,8 @@ namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>
 /// Runs an LLM judge over texts, resumable like the responses: each verdict is a line of the directory's
-/// <c>judgements.jsonl</c>, keyed so a rerun judges only what is missing. What jailbreak and over-refusal judging share.
+/// <c>judgements.jsonl</c> (each shard of a sharded run has its own), keyed so a rerun judges only what is missing.
+/// What jailbreak and over-refusal judging share.
 /// </summary>
 public static class LlmJudging
 {
@@ -24,12 +25,12 @@ public static class LlmJudging
     /// <summary>One text to judge: the key of its verdict line, and the call that produces that line.</summary>
     public sealed record Pending<T>(string Key, Func<CancellationToken, Task<T>> Judge);
 
-    /// <summary>Judges every text whose key is not yet in judgements.jsonl; returns all verdict lines by key.</summary>
+    /// <summary>Judges every text whose key is not yet in judgements.jsonl; returns all verdict lines by key, of every shard.</summary>
     public static async Task<(RunOutcome Outcome, IReadOnlyDictionary<string, T> Judgements, string? Torn)> RunAsync<T>(
         IReadOnlyList<Pending<T>> texts, KeyedLineParser<T> parser, EvaluationDirectory directory, RunnerOptions runner, IRunProgress progress,
         CancellationToken stop)
     {
-        string path = directory.PathOf(JudgementsFileName);
+        string path = directory.RecordPath(JudgementsFileName);
         RunOutcome outcome;
         string? torn;
         using (var store = RecordStore<T>.Open(path, parser, runner.RecordSync))
@@ -40,6 +41,10 @@ public static class LlmJudging
                 async (text, cancellationToken) => store.Append(text.Key, JsonSerializer.Serialize(await text.Judge(cancellationToken), ResponseRecord.JsonOptions)),
                 runner, new FailureLogging(progress, directory), stop);
         }
-        return (outcome, JsonLinesFile.Read(path, parser).Lines.ToDictionary(l => l.Key, l => l.Value), torn);
+        return (outcome, ReadAll(directory, parser), torn);
     }
+
+    /// <summary>The verdict lines of every shard's judgements file, by key.</summary>
+    public static IReadOnlyDictionary<string, T> ReadAll<T>(EvaluationDirectory directory, KeyedLineParser<T> parser) =>
+        directory.ReadAllShards(JudgementsFileName, parser, _ => 0).Lines.ToDictionary(l => l.Key, l => l.Value);
 }
