@@ -33,7 +33,7 @@ public enum AggregateAfter
 /// </summary>
 public sealed partial record JobArray
 {
-    /// <summary>The job's name (Slurm's --job-name; the Kubernetes Job's name after lower-casing).</summary>
+    /// <summary>The job's name (made a DNS label by <see cref="JobName"/>: Slurm's --job-name, the Kubernetes Job's name).</summary>
     public required string Name { get; init; }
 
     /// <summary>How many shards (array tasks, completions).</summary>
@@ -123,8 +123,9 @@ public sealed partial record JobArray
 
     private void AppendSlurmHeader(StringBuilder text, string name, bool array, int cpus, int gpus)
     {
+        name = JobName(name);
         text.Append("#!/bin/bash\n");
-        text.Append($"#SBATCH --job-name={KubernetesJobName(name)}\n");
+        text.Append($"#SBATCH --job-name={name}\n");
         if (array) text.Append(string.Create(CultureInfo.InvariantCulture, $"#SBATCH --array=0-{Shards - 1}\n"));
         text.Append($"#SBATCH --chdir={WorkingDirectory}\n");
         // %A is the array's job id and %a the task's index: one log per shard.
@@ -167,7 +168,7 @@ public sealed partial record JobArray
         {
             ["apiVersion"] = "batch/v1",
             ["kind"] = "Job",
-            ["metadata"] = new Dictionary<string, object> { ["name"] = KubernetesJobName(Name) },
+            ["metadata"] = new Dictionary<string, object> { ["name"] = JobName(Name) },
             ["spec"] = new Dictionary<string, object>
             {
                 ["completionMode"] = "Indexed",
@@ -182,8 +183,11 @@ public sealed partial record JobArray
         return note + new SerializerBuilder().Build().Serialize(job);
     }
 
-    /// <summary>A DNS-1123 label from <paramref name="name"/>: lower case, letters, digits and '-', at most 63 characters.</summary>
-    public static string KubernetesJobName(string name)
+    /// <summary>
+    /// A DNS-1123 label from <paramref name="name"/> (lower case, letters, digits and '-', at most 63 characters): what
+    /// a Kubernetes Job's name must be, and safe in an sbatch directive and a log file's name.
+    /// </summary>
+    public static string JobName(string name)
     {
         string label = NotDnsLabel().Replace(name.ToLowerInvariant(), "-").Trim('-');
         if (label.Length > 63) label = label[..63].TrimEnd('-');
