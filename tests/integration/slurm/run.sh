@@ -185,7 +185,7 @@ t=$SECONDS
 bash submit-bbq.sh | tee submitted-bbq.txt
 wait_for submitted-bbq.txt
 log "sharded BBQ on Slurm: $((SECONDS - t)) s"
-for f in bbq-cac-*.out; do log "  $f: $(grep -E 'samples recorded|shards|scored' "$f" | tr '\n' ' ')"; done
+for f in bbq-cac-*.out; do log "  $f: $(grep -E 'samples recorded|shard|scored' "$f" | tr '\n' ' ')"; done
 python3 - <<'PY' || fail "sharded BBQ differs from the sequential run"
 import json
 def records(paths):
