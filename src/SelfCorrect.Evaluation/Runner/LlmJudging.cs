@@ -12,6 +12,9 @@ public static class LlmJudging
 {
     public const string JudgementsFileName = "judgements.jsonl";
 
+    /// <summary>The verdicts of a judge other than the LLM judge: <c>judgements-NAME.jsonl</c>.</summary>
+    public static string JudgementsFileNameOf(string judge) => $"judgements-{judge}.jsonl";
+
     /// <summary>The judge prompt: <paramref name="defaultPrompt"/>, or the text of a file that holds every placeholder.</summary>
     public static string LoadPrompt(string? path, string defaultPrompt, params string[] placeholders)
     {
@@ -25,12 +28,15 @@ public static class LlmJudging
     /// <summary>One text to judge: the key of its verdict line, and the call that produces that line.</summary>
     public sealed record Pending<T>(string Key, Func<CancellationToken, Task<T>> Judge);
 
-    /// <summary>Judges every text whose key is not yet in judgements.jsonl; returns all verdict lines by key, of every shard.</summary>
+    /// <summary>
+    /// Judges every text whose key is not yet in the verdicts file (judgements.jsonl by default; this shard's, in a
+    /// sharded run); returns all verdict lines by key, of every shard.
+    /// </summary>
     public static async Task<(RunOutcome Outcome, IReadOnlyDictionary<string, T> Judgements, string? Torn)> RunAsync<T>(
         IReadOnlyList<Pending<T>> texts, KeyedLineParser<T> parser, EvaluationDirectory directory, RunnerOptions runner, IRunProgress progress,
-        CancellationToken stop)
+        CancellationToken stop, string fileName = JudgementsFileName)
     {
-        string path = directory.RecordPath(JudgementsFileName);
+        string path = directory.RecordPath(fileName);
         RunOutcome outcome;
         string? torn;
         using (var store = RecordStore<T>.Open(path, parser, runner.RecordSync))
@@ -41,10 +47,10 @@ public static class LlmJudging
                 async (text, cancellationToken) => store.Append(text.Key, JsonSerializer.Serialize(await text.Judge(cancellationToken), ResponseRecord.JsonOptions)),
                 runner, new FailureLogging(progress, directory), stop);
         }
-        return (outcome, ReadAll(directory, parser), torn);
+        return (outcome, ReadAll(directory, parser, fileName), torn);
     }
 
-    /// <summary>The verdict lines of every shard's judgements file, by key.</summary>
-    public static IReadOnlyDictionary<string, T> ReadAll<T>(EvaluationDirectory directory, KeyedLineParser<T> parser) =>
-        directory.ReadAllShards(JudgementsFileName, parser, _ => 0).Lines.ToDictionary(l => l.Key, l => l.Value);
+    /// <summary>The verdict lines of every shard's verdicts file, by key.</summary>
+    public static IReadOnlyDictionary<string, T> ReadAll<T>(EvaluationDirectory directory, KeyedLineParser<T> parser, string fileName = JudgementsFileName) =>
+        directory.ReadAllShards(fileName, parser, _ => 0).Lines.ToDictionary(l => l.Key, l => l.Value);
 }
