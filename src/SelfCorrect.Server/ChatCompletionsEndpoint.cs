@@ -34,7 +34,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
                     ?? throw ApiException.InvalidRequest($"unknown model '{request.Model}' (served: {string.Join(", ", catalog.Models.Select(m => m.Name))})", "model", "model_not_found");
             modelName = model.Name;
             strategyName = request.Strategy ?? Header(context.Request, StrategyHeader) ?? model.Strategy;
-            var strategy = CreateStrategy(model, strategyName, request.Rounds);
+            var strategy = CreateStrategy(model, strategyName, request);
             if (options.LogPrompts)
                 logger.LogInformation("{RequestId} prompt: {Prompt}", context.TraceIdentifier, request.Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text);
 
@@ -85,12 +85,16 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
     private static string? Header(HttpRequest request, string name) =>
         request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
-    /// <summary>The strategy from the registry; an unknown name or a bad rounds value is a 400 naming the body field.</summary>
-    private static ICorrectionStrategy CreateStrategy(ServedModel model, string name, int? rounds)
+    /// <summary>The strategy from the registry with the request's rounds and candidates; an unknown name or a bad value is a 400 naming the body field.</summary>
+    private static ICorrectionStrategy CreateStrategy(ServedModel model, string name, ChatCompletionRequest request)
     {
         try
         {
-            return CorrectionStrategies.Create(name, model.Settings with { Rounds = rounds ?? model.Settings.Rounds });
+            return CorrectionStrategies.Create(name, model.Settings with
+            {
+                Rounds = request.Rounds ?? model.Settings.Rounds,
+                Candidates = request.Candidates ?? model.Settings.Candidates,
+            });
         }
         catch (ArgumentException argument) when (InvalidSettingException.From(argument) is { } e)
         {
