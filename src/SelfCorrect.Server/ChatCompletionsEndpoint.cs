@@ -39,9 +39,9 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
                 logger.LogInformation("{RequestId} prompt: {Prompt}", context.TraceIdentifier, request.Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text);
 
             string served = modelName, used = strategyName;
-            var calls = new UpstreamCallRecorder(model.Upstream, (latency, usage) => metrics.StageCompleted(served, used, latency, usage));
+            var calls = new UpstreamCallMetrics(model.Upstream, (latency, usage) => metrics.StageCompleted(served, used, latency, usage));
             var client = calls.AsBuilder().UseStrategy(strategy).Build();
-            var trace = new TraceWriter(options.Trace, strategy.Name, calls);
+            var trace = new TraceWriter(options.Trace, strategy.Name);
             var json = new CompletionJson(model.Name);
             if (request.Stream) await StreamAsync(context, client, request, json, trace, clock, aborted);
             else await RespondAsync(context, client, request, json, trace, clock, aborted);
@@ -109,7 +109,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
     {
         var response = await client.GetResponseAsync(request.Messages, request.Options, aborted);
         trace.Observe(response);
-        var body = json.Completion(response.Text, response.FinishReason, response.Usage, trace.ToJson(response.Text, response.Usage, clock.Elapsed));
+        var body = json.Completion(response.Text, response.FinishReason, response.Usage, trace.ToJson(response.Text, response.FinishReason, response.Usage, clock.Elapsed));
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body.ToJsonString(), aborted);
     }
@@ -172,7 +172,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
             // The enumerator cannot be disposed while a move is pending (the client left during a stage).
             if (!moved.IsCompleted) await Task.WhenAny(moved);
         }
-        var selfCorrection = trace.ToJson(text.ToString(), usage, clock.Elapsed);
+        var selfCorrection = trace.ToJson(text.ToString(), finish, usage, clock.Elapsed);
         var finishChunk = json.Chunk(new JsonObject(), finish ?? ChatFinishReason.Stop, request.IncludeUsage);
         if (request.IncludeUsage)
         {
