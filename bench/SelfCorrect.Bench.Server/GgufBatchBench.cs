@@ -37,7 +37,14 @@ internal static class GgufBatchBench
             var together = await TogetherAsync(batched, work);
             batchedTime += clock.Elapsed;
             tokens += sequential.Sum(response => response.Usage?.OutputTokenCount ?? 0);
-            same += sequential.Zip(together).Count(pair => StageTexts(pair.First).SequenceEqual(StageTexts(pair.Second)));
+            for (int i = 0; i < Requests; i++)
+            {
+                var expected = StageTexts(sequential[i]).ToList();
+                var actual = StageTexts(together[i]).ToList();
+                int differing = expected.Zip(actual).TakeWhile(pair => pair.First == pair.Second).Count();
+                if (differing == expected.Count && expected.Count == actual.Count) same++;
+                else Console.WriteLine($"round {round}, request {i} ({(work[i].Options.Temperature > 0 ? "sampled" : "greedy")}): stage {differing + 1} of {expected.Count} differs");
+            }
         }
         int requests = rounds * Requests;
         Console.WriteLine("mode                      requests  wall s  CaC requests/s  output tokens/s");

@@ -143,7 +143,9 @@ public sealed class BatchedGgufChatClient : IChatClient
                 var result = await _executor.Infer(CancellationToken.None);
                 if (result != DecodeResult.Ok)
                     throw new ChatBackendException(Backend, "the request", $"llama.cpp decode failed ({result})");
-                for (int i = _active.Count - 1; i >= 0; i--) Advance(_active[i]);
+                // In sequence-id order: llama.cpp puts the tokens of a per-sequence cache into one micro-batch only
+                // while each next sequence's id is the last one's plus one, so this order decodes them in one step.
+                foreach (var job in _active.OrderBy(job => job.Sequence!.Conversation.ConversationId.Value).ToList()) Advance(job);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
