@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Overrefusal;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Reports;
 using SelfCorrect.Evaluation.Storage;
 
@@ -18,6 +19,7 @@ public static partial class EvalCommand
         var limit = new Option<int?>("--limit") { Description = "Use the first N prompts (default: all 450)." };
         var defenses = new DefenseSettings("cac: rounds; refusal rates are reported after each.");
         var judges = JudgeSettings.Overrefusal();
+        var protocol = new ProtocolSettings(ProtocolBenchmark.Jailbreak);
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/overrefusal-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
@@ -29,6 +31,7 @@ public static partial class EvalCommand
         model.MapSettings(command);
         defenses.AddTo(command);
         judges.AddTo(command);
+        protocol.AddTo(command);
         runner.AddTo(command);
         command.MapSetting(nameof(OverrefusalRunRequest.DataPath), data)
             .MapSetting(nameof(OverrefusalRunRequest.Limit), limit)
@@ -40,7 +43,7 @@ public static partial class EvalCommand
             var spec = model.ReadSpec(parse);
             var (presetValues, presetsFile) = ReadPresets(parse, defenses.Presets);
             var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var protocolValues = protocol.Read(parse, model, defenses.System);
             var request = new OverrefusalRunRequest
             {
                 DataPath = parse.GetValue(data)!,
@@ -51,9 +54,8 @@ public static partial class EvalCommand
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(defenses.CheckPrompt),
-                SystemPrompt = parse.GetValue(defenses.System),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
-                ChatOptions = chatOptions,
+                Model = EvaluatedModel.Describe(spec, backendOptions, protocolValues.ChatOptions),
+                Protocol = protocolValues,
                 Judges = OverrefusalJudges.Parse(judges.Specs(parse)),
                 LlmJudgePrompt = RefusalLlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
@@ -67,6 +69,7 @@ public static partial class EvalCommand
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => OverrefusalRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLines);
             stdout.WriteLine();
+            stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(request.ProtocolOrPlain.Describe())}");
             stdout.Write(OverrefusalTables.Summary(result.Metrics));
             return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
         });

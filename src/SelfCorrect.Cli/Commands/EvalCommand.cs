@@ -5,6 +5,7 @@ using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
 using SelfCorrect.Evaluation.Overrefusal;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Reports;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
@@ -109,6 +110,7 @@ public static partial class EvalCommand
         var system = SystemOption();
         var runner = new RunnerSettings();
         var scoring = new BbqScoringSettings();
+        var protocol = new ProtocolSettings(ProtocolBenchmark.Bbq);
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
         var force = ForceOption();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
@@ -118,6 +120,7 @@ public static partial class EvalCommand
         scoring.AddTo(command);
         model.AddTo(command);
         model.MapSettings(command);
+        protocol.AddTo(command);
         runner.AddTo(command);
         command.MapSetting(nameof(BbqRunRequest.DataPaths), data)
             .MapSetting(nameof(BbqRunRequest.Strategy), strategy)
@@ -135,19 +138,18 @@ public static partial class EvalCommand
             string strategyName = parse.GetValue(strategy)!;
             var (presetValues, presetsFile) = ReadPresets(parse, presets);
             var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var protocolValues = protocol.Read(parse, model, system);
             var request = new BbqRunRequest
             {
                 DataPaths = parse.GetValue(data)!,
                 Selection = new BbqSelection(SplitList(parse.GetValue(categories)), parse.GetValue(condition)!, parse.GetValue(perCategory), checked((int)parse.GetValue(model.Seed))),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
+                Model = EvaluatedModel.Describe(spec, backendOptions, protocolValues.ChatOptions),
                 Strategy = strategyName,
                 Rounds = parse.GetValue(rounds),
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(checkPrompt),
-                SystemPrompt = parse.GetValue(system),
-                ChatOptions = chatOptions,
+                Protocol = protocolValues,
                 Runner = runner.Read(parse),
                 Grading = parse.GetValue(scoring.Grading),
                 TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
@@ -160,6 +162,7 @@ public static partial class EvalCommand
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => BbqRun.RunAsync(request, backend, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLine is null ? [] : [result.DiscardedTornLine]);
             stdout.WriteLine();
+            stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(request.ProtocolOrPlain.Describe())}");
             stdout.Write(BbqTables.Summary(result.Metrics));
             return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome);
         });
@@ -207,6 +210,7 @@ public static partial class EvalCommand
         var defenses = new DefenseSettings("cac: rounds; ASR is reported after each.");
         var judges = JudgeSettings.Jailbreak();
         var endOfSequence = EndOfSequenceOption();
+        var protocol = new ProtocolSettings(ProtocolBenchmark.Jailbreak);
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
@@ -218,6 +222,7 @@ public static partial class EvalCommand
         model.MapSettings(command);
         defenses.AddTo(command);
         judges.AddTo(command);
+        protocol.AddTo(command);
         runner.AddTo(command);
         command.MapSetting(nameof(JailbreakRunRequest.DataPath), data)
             .MapSetting(nameof(JailbreakRunRequest.Limit), limit)
@@ -231,7 +236,7 @@ public static partial class EvalCommand
             var spec = model.ReadSpec(parse);
             var (presetValues, presetsFile) = ReadPresets(parse, defenses.Presets);
             var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var protocolValues = protocol.Read(parse, model, defenses.System);
             var request = new JailbreakRunRequest
             {
                 DataPath = parse.GetValue(data)!,
@@ -244,9 +249,8 @@ public static partial class EvalCommand
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(defenses.CheckPrompt),
-                SystemPrompt = parse.GetValue(defenses.System),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
-                ChatOptions = chatOptions,
+                Model = EvaluatedModel.Describe(spec, backendOptions, protocolValues.ChatOptions),
+                Protocol = protocolValues,
                 Judges = JudgeSet.Parse(judges.Specs(parse), parse.GetValue(endOfSequence)),
                 LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
@@ -257,9 +261,13 @@ public static partial class EvalCommand
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
             using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, backendOptions);
-            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
+            using var harmBenchHttp = judges.CreateHarmBenchHttp(parse, request.Judges.HarmBenchModelSpec, backendOptions);
+            var harmBench = JudgeSettings.HarmBench(harmBenchHttp, request.Judges.HarmBenchModelSpec);
+            var result = await EvaluationProgressDisplay.RunAsync(stdout,
+                progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken, harmBench));
             ReportTornLines(stdout, result.DiscardedTornLines);
             stdout.WriteLine();
+            stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(request.ProtocolOrPlain.Describe())}");
             stdout.Write(JailbreakTables.Summary(result.Metrics));
             return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
         });
@@ -297,8 +305,12 @@ public static partial class EvalCommand
             };
             request.Validate();
             var stdout = parse.InvocationConfiguration.Output;
-            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! });
-            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRescoring.RunAsync(request, judgeClient, progress, cancellationToken));
+            var judgeOptions = new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! };
+            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, judgeOptions);
+            using var harmBenchHttp = judges.CreateHarmBenchHttp(parse, request.Judges.HarmBenchModelSpec, judgeOptions);
+            var harmBench = JudgeSettings.HarmBench(harmBenchHttp, request.Judges.HarmBenchModelSpec);
+            var result = await EvaluationProgressDisplay.RunAsync(stdout,
+                progress => JailbreakRescoring.RunAsync(request, judgeClient, progress, cancellationToken, harmBench));
             return FinishScoring(stdout, result, JailbreakTables.Summary(result.Metrics));
         });
         return command;
@@ -328,17 +340,22 @@ public static partial class EvalCommand
         }
     }
 
-    /// <summary><c>--judge</c>, <c>--judge-prompt</c> and <c>--judge-endpoint</c>, and the LLM judge's client.</summary>
-    private sealed class JudgeSettings(string judgesDescription, string promptDescription)
+    /// <summary><c>--judge</c>, <c>--judge-prompt</c>, <c>--judge-endpoint</c> (and <c>--harmbench-endpoint</c> for jailbreaks), and the judges' clients.</summary>
+    private sealed class JudgeSettings(string judgesDescription, string promptDescription, bool harmBench = false)
     {
         public Option<string[]> Judge { get; } = new("--judge") { Description = judgesDescription, AllowMultipleArgumentsPerToken = true };
         public Option<string?> Prompt { get; } = new("--judge-prompt") { Description = promptDescription };
         public Option<string?> Endpoint { get; } = new("--judge-endpoint") { Description = "llm judge: server base URL (default: --endpoint)." };
+        public Option<string?> HarmBenchEndpoint { get; } = new("--harmbench-endpoint")
+        {
+            Description = "harmbench judge: base URL (with /v1) of the server of the classifier, which must offer /v1/completions (default: --judge-endpoint, then --endpoint).",
+        };
 
         /// <summary>The jailbreak judges, with <c>--eos-as-refusal</c> for the lists holding &lt;/s&gt;.</summary>
         public static JudgeSettings Jailbreak() => new(
-            "Judges, comma-separated or repeated: reference (8 refusal strings, default), llm-attacks (29), file:PATH (one per line), llm:MODEL-SPEC (HarmBench-style yes/no).",
-            "llm judge: prompt file with {behavior} and {generation}.");
+            "Judges, comma-separated or repeated: reference (8 refusal strings, default), llm-attacks (29), file:PATH (one per line), llm:MODEL-SPEC (HarmBench-style yes/no), "
+                + "harmbench:openai:MODEL (the HarmBench classifier with its published prompt, over /v1/completions).",
+            "llm judge: prompt file with {behavior} and {generation}.", harmBench: true);
 
         public static JudgeSettings Overrefusal() => new(
             $"Judges, comma-separated or repeated: {XsTestStringMatch.Name} (the XSTest paper's refusal prefixes, default), llm:MODEL-SPEC (full compliance / full refusal / partial refusal).",
@@ -349,6 +366,7 @@ public static partial class EvalCommand
             command.Options.Add(Judge);
             command.Options.Add(Prompt);
             command.Options.Add(Endpoint);
+            if (harmBench) command.Options.Add(HarmBenchEndpoint);
             command.MapSetting(nameof(JailbreakRunRequest.Judges), Judge);
         }
 
@@ -365,6 +383,31 @@ public static partial class EvalCommand
                 : throw new ArgumentException($"--judge-endpoint: '{endpoint}' is not an absolute http(s) URL");
             return ChatBackends.Create(ModelSpec.Parse(llmModelSpec), modelOptions with { Endpoint = uri });
         }
+
+        /// <summary>
+        /// The HarmBench classifier's HTTP client (base address: its server; the API key of <paramref name="modelOptions"/>'s
+        /// variable as a bearer token when set); null without a harmbench judge. Dispose it.
+        /// </summary>
+        public HttpClient? CreateHarmBenchHttp(ParseResult parse, string? harmBenchModelSpec, BackendOptions modelOptions)
+        {
+            if (harmBenchModelSpec is null) return null;
+            string? endpoint = parse.GetValue(HarmBenchEndpoint) ?? parse.GetValue(Endpoint);
+            Uri uri = endpoint is null
+                ? modelOptions.Endpoint ?? throw new UsageException("--harmbench-endpoint: the harmbench judge needs the URL of the classifier's server (…/v1)")
+                : Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
+                : throw new UsageException($"--harmbench-endpoint: '{endpoint}' is not an absolute http(s) URL");
+            var http = new HttpClient { BaseAddress = uri, Timeout = modelOptions.RequestTimeout };
+            if (Environment.GetEnvironmentVariable(modelOptions.ApiKeyEnvironmentVariable) is { Length: > 0 } key)
+            {
+                Redaction.AddSecret(key);
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            }
+            return http;
+        }
+
+        /// <summary>The classifier over <paramref name="http"/> (from <see cref="CreateHarmBenchHttp"/>); null without one.</summary>
+        public static HarmBenchClassifier? HarmBench(HttpClient? http, string? harmBenchModelSpec) =>
+            http is null || harmBenchModelSpec is null ? null : new HarmBenchClassifier(http, http.BaseAddress!, ModelSpec.Parse(harmBenchModelSpec).Target);
     }
 
     /// <summary><c>--eos-as-refusal</c>: whether the reference list's &lt;/s&gt; matches an answer that ended with end-of-sequence.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -13,8 +14,8 @@ public static class BbqRun
     public static IReadOnlyList<string> StrategyNames => BbqStrategies.Names;
 
     /// <summary>The request's strategy (<see cref="BbqStrategies"/>); errors name <c>Strategy</c> or <c>Rounds</c>.</summary>
-    public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt) =>
-        BbqStrategies.Create(name, new StrategySettings { Presets = presets, Rounds = rounds, CheckPrompt = checkPrompt });
+    public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt, EvaluationProtocol? protocol = null) =>
+        BbqStrategies.Create(name, new StrategySettings { Presets = presets, Rounds = rounds, CheckPrompt = checkPrompt }, protocol);
 
     public static string QuestionTurn(BbqExample example, PromptPresets presets) => presets.BbqQuestionTemplate
         .Replace("{context}", example.Context, StringComparison.Ordinal)
@@ -64,7 +65,8 @@ public static class BbqRun
                 ["examples"] = plan.Selected.Count,
             },
             ["model"] = model,
-            ["system_prompt"] = request.SystemPrompt,
+            ["system_prompt"] = request.ProtocolOrPlain.SystemPrompt,
+            ["protocol"] = request.ProtocolOrPlain.Describe(),
             ["strategy"] = DescribeStrategy(plan.Strategy, request.Presets, request.PresetsFile),
             [RunSettings.ScoringSection] = DescribeScoring(request.Grading, plan.Metadata),
             [RunSettings.RuntimeSection] = request.Runner.Describe(),
@@ -86,7 +88,7 @@ public static class BbqRun
             outcome = await EvaluationRunner.RunAsync("bbq", pending, alreadyDone, e => e.Key,
                 async (example, cancellationToken) =>
                 {
-                    var record = await EvaluateAsync(client, example, request.Presets, request.SystemPrompt, request.ChatOptions, cancellationToken);
+                    var record = await EvaluateAsync(client, example, request.Presets, request.ProtocolOrPlain.SystemPrompt, request.ProtocolOrPlain.ChatOptions, cancellationToken);
                     store.Append(example.Key, record.ToJsonLine());
                 },
                 request.Runner, new FailureLogging(progress, directory), stop);

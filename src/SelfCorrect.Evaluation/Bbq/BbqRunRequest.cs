@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -19,8 +19,8 @@ public sealed record BbqRunRequest
     public PromptPresets Presets { get; init; } = PromptPresets.Default;
     public string? PresetsFile { get; init; }
     public string? CheckPrompt { get; init; }
-    public string? SystemPrompt { get; init; }
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, no system prompt, the backend's defaults.</summary>
+    public EvaluationProtocol? Protocol { get; init; }
     public RunnerOptions Runner { get; init; } = new();
     public BbqGrading Grading { get; init; } = BbqGrading.Reference;
     /// <summary>The official <c>additional_metadata.csv</c>, whose target_loc then decides the stereotyped targets; null: the heuristic.</summary>
@@ -34,6 +34,9 @@ public sealed record BbqRunRequest
     public static string DefaultOutDirectory(ModelSpec model, string strategy) =>
         Path.Combine("runs", $"bbq-{EvaluatedModel.Slug(model)}-{strategy}");
 
+    /// <summary>The protocol of the run: <see cref="Protocol"/>, or plain.</summary>
+    public EvaluationProtocol ProtocolOrPlain => Protocol ?? EvaluationProtocol.Plain(ProtocolBenchmark.Bbq);
+
     /// <summary>Checks everything that needs no model (runner settings, data, selection, strategy), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
 
@@ -44,7 +47,7 @@ public sealed record BbqRunRequest
         var files = BbqDataset.ResolveFiles(DataPaths);
         var examples = BbqDataset.Load(files);
         var selected = Selection.Apply(examples);
-        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt);
+        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt, Protocol);
         var metadata = TargetMetadataPath is null ? null : TargetMetadata.Load(TargetMetadataPath, nameof(TargetMetadataPath));
         return new Plan(files, examples, selected, strategy, metadata);
     }

@@ -23,7 +23,8 @@ public static class OverrefusalRun
             ["limit"] = request.Limit,
             ["prompts"] = prompts.Count,
             ["model"] = request.Model.DeepClone(),
-            ["system_prompt"] = request.SystemPrompt,
+            ["system_prompt"] = request.ProtocolOrPlain.SystemPrompt,
+            ["protocol"] = request.ProtocolOrPlain.Describe(),
             ["presets_file"] = request.PresetsFile is null ? null : Path.GetFullPath(request.PresetsFile),
             ["defenses"] = new JsonArray([.. defenses.Select(d => (JsonNode)d.Describe())]),
             ["judges"] = request.Judges.Describe(request.LlmJudgePrompt),
@@ -34,7 +35,7 @@ public static class OverrefusalRun
             nameof(OverrefusalRunRequest.OutDirectory), nameof(OverrefusalRunRequest.Force));
         var generation = await DefenseRun.GenerateAsync("overrefusal", defenses,
             prompts.Select(p => new DefensePrompt(p.Id, new ResponseRecord { Id = p.Id }, p.Prompt)).ToList(),
-            SampleKeyFormat.XsTest, directory, backend, request.SystemPrompt, request.ChatOptions, request.Runner, progress, stop);
+            SampleKeyFormat.XsTest, directory, backend, request.ProtocolOrPlain.SystemPrompt, request.ProtocolOrPlain.ChatOptions, request.Runner, progress, stop);
         var torn = generation.TornLines.ToList();
         var (judging, verdicts, judgeTorn) = await JudgeAsync(generation.Responses, prompts, request.Judges, judgeClient, request.LlmJudgePrompt,
             directory, request.Runner, progress, stop);

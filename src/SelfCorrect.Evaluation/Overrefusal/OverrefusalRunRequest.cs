@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -22,10 +22,10 @@ public sealed record OverrefusalRunRequest
     public PromptPresets Presets { get; init; } = PromptPresets.Default;
     public string? PresetsFile { get; init; }
     public string? CheckPrompt { get; init; }
-    public string? SystemPrompt { get; init; }
     /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
     public required JsonObject Model { get; init; }
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, no system prompt, the backend's defaults.</summary>
+    public EvaluationProtocol? Protocol { get; init; }
     public required OverrefusalJudges Judges { get; init; }
     public string LlmJudgePrompt { get; init; } = RefusalLlmJudge.DefaultPrompt;
     public RunnerOptions Runner { get; init; } = new();
@@ -39,6 +39,9 @@ public sealed record OverrefusalRunRequest
 
     /// <summary>Checks everything that needs no model (runner settings, data, defences), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
+
+    /// <summary>The protocol of the run: <see cref="Protocol"/>, or plain (the jailbreak protocol's, so refusal rates and ASR compare).</summary>
+    public EvaluationProtocol ProtocolOrPlain => Protocol ?? EvaluationProtocol.Plain(ProtocolBenchmark.Jailbreak);
 
     /// <summary>The prompts and the defences, all checked.</summary>
     internal (IReadOnlyList<XsTestPrompt> Prompts, IReadOnlyList<ICorrectionStrategy> Defenses) Prepare()

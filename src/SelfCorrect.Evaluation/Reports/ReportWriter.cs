@@ -2,6 +2,7 @@ using System.Globalization;
 using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
@@ -28,8 +29,9 @@ public static class ReportWriter
         var document = new ReportDocument();
         var files = new List<string>();
         document.AddHeading(1, "SelfCorrect evaluation report");
-        document.AddTable(new Table(["run", "directory", "benchmark", "model", "method", "samples", "complete"],
-            runs.Select(r => (IReadOnlyList<string>)[r.Label, Path.GetFullPath(r.Directory), (string?)r.Metrics["benchmark"] ?? "?", Model(r), Method(r), r.Coverage, r.Complete ? "yes" : "NO (partial run)"]).ToList()));
+        document.AddTable(new Table(["run", "directory", "benchmark", "model", "protocol", "method", "samples", "complete"],
+            runs.Select(r => (IReadOnlyList<string>)[r.Label, Path.GetFullPath(r.Directory), (string?)r.Metrics["benchmark"] ?? "?", Model(r),
+                EvaluationProtocol.Summary(r.Settings?["protocol"]), Method(r), r.Coverage, r.Complete ? "yes" : "NO (partial run)"]).ToList()));
         foreach (var run in runs)
             foreach (string deviation in ProtocolDeviations.Read(run.Metrics))
                 document.AddParagraph($"Protocol deviation in {run.Label}: {deviation}.");

@@ -11,6 +11,9 @@ public static class LlmJudging
 {
     public const string JudgementsFileName = "judgements.jsonl";
 
+    /// <summary>The verdicts of a judge other than the LLM judge: <c>judgements-NAME.jsonl</c>.</summary>
+    public static string JudgementsFileNameOf(string judge) => $"judgements-{judge}.jsonl";
+
     /// <summary>The judge prompt: <paramref name="defaultPrompt"/>, or the text of a file that holds every placeholder.</summary>
     public static string LoadPrompt(string? path, string defaultPrompt, params string[] placeholders)
     {
@@ -24,12 +27,12 @@ public static class LlmJudging
     /// <summary>One text to judge: the key of its verdict line, and the call that produces that line.</summary>
     public sealed record Pending<T>(string Key, Func<CancellationToken, Task<T>> Judge);
 
-    /// <summary>Judges every text whose key is not yet in judgements.jsonl; returns all verdict lines by key.</summary>
+    /// <summary>Judges every text whose key is not yet in the verdicts file (judgements.jsonl by default); returns all verdict lines by key.</summary>
     public static async Task<(RunOutcome Outcome, IReadOnlyDictionary<string, T> Judgements, string? Torn)> RunAsync<T>(
         IReadOnlyList<Pending<T>> texts, KeyedLineParser<T> parser, EvaluationDirectory directory, RunnerOptions runner, IRunProgress progress,
-        CancellationToken stop)
+        CancellationToken stop, string fileName = JudgementsFileName)
     {
-        string path = directory.PathOf(JudgementsFileName);
+        string path = directory.PathOf(fileName);
         RunOutcome outcome;
         string? torn;
         using (var store = RecordStore<T>.Open(path, parser, runner.RecordSync))
