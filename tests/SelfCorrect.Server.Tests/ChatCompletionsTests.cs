@@ -107,7 +107,8 @@ public sealed class ChatCompletionsTests
         await using var gateway = await Gateway.StartAsync(upstream, options => options with
         {
             LoggerProvider = logs,
-            Backend = options.Backend with { RequestTimeout = TimeSpan.FromMilliseconds(500) },
+            // Long enough for the first (cold) upstream call on a loaded machine; the hang still ends in seconds.
+            Backend = options.Backend with { RequestTimeout = TimeSpan.FromSeconds(3) },
         });
 
         upstream.Script(new Answer("first"), new Status(503));
