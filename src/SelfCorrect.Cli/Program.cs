@@ -1,1 +1,1 @@
-return await SelfCorrect.Cli.CliApp.RunAsync(args);
+return await SelfCorrect.Cli.CliApp.RunAsync(SelfCorrect.Cli.LabCli.BuildRootCommand(), args);
