@@ -10,16 +10,24 @@ public static class RepositoryPaths
     public static string CliDll => BuiltDll("SelfCorrect.Cli", Path.Combine("linux-x64", "selfcorrect.dll"));
 
     /// <summary>The selfcorrect tool (src/SelfCorrect.Tool, no libtorch) as built next to this test, run with <c>dotnet</c>.</summary>
-    public static string ToolDll => BuiltDll("SelfCorrect.Tool", "SelfCorrect.Tool.dll");
+    public static string ToolDll => BuiltDll("SelfCorrect.Tool", "selfcorrect.dll");
 
-    private static string BuiltDll(string project, string relativePath)
+    /// <summary>The build configuration of the running test (Debug, Release), which its src projects were built in too.</summary>
+    public static string Configuration
     {
-        string root = Root ?? throw new InvalidOperationException("repository root (SelfCorrect.slnx) not found above " + AppContext.BaseDirectory);
-        // The test runs from tests/X/bin/CONFIGURATION/net10.0[/RID]/.
-        var parts = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory).Split(Path.DirectorySeparatorChar);
-        string configuration = parts[Array.LastIndexOf(parts, "bin") + 1];
-        return Path.Combine(root, "src", project, "bin", configuration, "net10.0", relativePath);
+        get
+        {
+            // The test runs from tests/X/bin/CONFIGURATION/net10.0[/RID]/.
+            var parts = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory).Split(Path.DirectorySeparatorChar);
+            return parts[Array.LastIndexOf(parts, "bin") + 1];
+        }
     }
+
+    /// <summary>The repository root, or an exception naming where it was looked for.</summary>
+    public static string RequiredRoot => Root ?? throw new InvalidOperationException("repository root (SelfCorrect.slnx) not found above " + AppContext.BaseDirectory);
+
+    private static string BuiltDll(string project, string relativePath) =>
+        Path.Combine(RequiredRoot, "src", project, "bin", Configuration, "net10.0", relativePath);
 
     private static string? FindRoot()
     {
