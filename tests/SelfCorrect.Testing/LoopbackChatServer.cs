@@ -14,10 +14,10 @@ namespace SelfCorrect.Testing;
 
 /// <summary>
 /// A real HTTP server on loopback (Kestrel) speaking the OpenAI chat-completions protocol (JSON and SSE streaming,
-/// under <see cref="BaseUri"/>; text completions at /v1/completions, scripted only) and Ollama's <c>/api/chat</c> (JSON and NDJSON streaming, under <see cref="RootUri"/>).
+/// under <see cref="BaseUri"/>; text completions at /v1/completions, not streamed) and Ollama's <c>/api/chat</c> (JSON and NDJSON streaming, under <see cref="RootUri"/>).
 /// Each reply (an answer, an error status, or a hang until the client gives up) comes either from a script
 /// (<see cref="StartAsync()"/>, then <see cref="Script"/>) or from a responder that decides it from the request's last
-/// user message and its 1-based number (<see cref="StartAsync(TimeSpan, Func{string, int, Reply})"/>, which also
+/// user message (a text completion's prompt) and its 1-based number (<see cref="StartAsync(TimeSpan, Func{string, int, Reply})"/>, which also
 /// delays every reply). The server records every request and the most that were in flight at once.
 /// </summary>
 public sealed class LoopbackChatServer : IAsyncDisposable
@@ -153,12 +153,19 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Text completions (<c>/v1/completions</c>, not streamed): the scripted reply as <c>choices[0].text</c>.</summary>
+    /// <summary>
+    /// Text completions (<c>/v1/completions</c>, not streamed): the reply as <c>choices[0].text</c>, from the responder
+    /// (given the whole prompt) or the script.
+    /// </summary>
     private async Task CompleteAsync(HttpContext context)
     {
+        int number = Interlocked.Increment(ref requestCount);
         var body = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
         requests.Enqueue(new Request(context.Request.Headers.Authorization.ToString(), body));
-        switch (script.TryDequeue(out var next) ? next : new Answer("ok"))
+        var reply = responder is not null ? responder((string?)body["prompt"] ?? "", number)
+            : script.TryDequeue(out var next) ? next
+            : new Answer("ok");
+        switch (reply)
         {
             case Status status:
                 context.Response.StatusCode = status.Code;

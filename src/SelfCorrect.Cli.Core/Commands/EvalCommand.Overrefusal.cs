@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Overrefusal;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Reports;
 using SelfCorrect.Evaluation.Storage;
 
@@ -18,9 +19,11 @@ public static partial class EvalCommand
         var limit = new Option<int?>("--limit") { Description = "Use the first N prompts (default: all 450)." };
         var defenses = new DefenseSettings("cac: rounds; refusal rates are reported after each.");
         var judges = JudgeSettings.Overrefusal();
+        var protocol = new ProtocolSettings(ProtocolBenchmark.Jailbreak);
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/overrefusal-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("overrefusal", "XSTest over-refusal: how often each defence refuses safe prompts (and unsafe ones), initially and after each CaC round.")
         {
             data, limit, output, force,
@@ -29,7 +32,9 @@ public static partial class EvalCommand
         model.MapSettings(command);
         defenses.AddTo(command);
         judges.AddTo(command);
+        protocol.AddTo(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(OverrefusalRunRequest.DataPath), data)
             .MapSetting(nameof(OverrefusalRunRequest.Limit), limit)
             .MapSetting(nameof(OverrefusalRunRequest.OutDirectory), output)
@@ -40,7 +45,7 @@ public static partial class EvalCommand
             var spec = model.ReadSpec(parse);
             var (presetValues, presetsFile) = ReadPresets(parse, defenses.Presets);
             var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var protocolValues = protocol.Read(parse, model, defenses.System);
             var request = new OverrefusalRunRequest
             {
                 DataPath = parse.GetValue(data)!,
@@ -51,24 +56,27 @@ public static partial class EvalCommand
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(defenses.CheckPrompt),
-                SystemPrompt = parse.GetValue(defenses.System),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
-                ChatOptions = chatOptions,
+                Model = EvaluatedModel.Describe(spec, backendOptions, protocolValues.ChatOptions),
+                Protocol = protocolValues,
                 Judges = OverrefusalJudges.Parse(judges.Specs(parse)),
                 LlmJudgePrompt = RefusalLlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
                 OutDirectory = parse.GetValue(output) ?? OverrefusalRunRequest.DefaultOutDirectory(spec),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            if (jobs.TryEmit(parse, "overrefusal", _ => ["report", request.OutDirectory])) return 0;
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
             using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, backendOptions);
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => OverrefusalRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLines);
             stdout.WriteLine();
+            stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(request.ProtocolOrPlain.Describe())}");
             stdout.Write(OverrefusalTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
+            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome, result.Shards);
         });
         return command;
     }
@@ -76,7 +84,7 @@ public static partial class EvalCommand
     private static Command OverrefusalScore()
     {
         var data = new Option<string>("--data") { Description = "XSTest xstest_prompts.csv the responses answer.", Required = true };
-        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME), keyed by id.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME), keyed by id; or a run directory: every defence's and shard's responses, merged.", Required = true, AllowMultipleArgumentsPerToken = true };
         var judges = JudgeSettings.Overrefusal();
         var apiKeyEnv = ApiKeyEnvOption();
         var runner = new RunnerSettings();

@@ -5,6 +5,7 @@ using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
 using SelfCorrect.Evaluation.Overrefusal;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Reports;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
@@ -109,8 +110,10 @@ public static partial class EvalCommand
         var system = SystemOption();
         var runner = new RunnerSettings();
         var scoring = new BbqScoringSettings();
+        var protocol = new ProtocolSettings(ProtocolBenchmark.Bbq);
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
         {
             data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
@@ -118,7 +121,9 @@ public static partial class EvalCommand
         scoring.AddTo(command);
         model.AddTo(command);
         model.MapSettings(command);
+        protocol.AddTo(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(BbqRunRequest.DataPaths), data)
             .MapSetting(nameof(BbqRunRequest.Strategy), strategy)
             .MapSetting(nameof(BbqRunRequest.Rounds), rounds)
@@ -135,33 +140,43 @@ public static partial class EvalCommand
             string strategyName = parse.GetValue(strategy)!;
             var (presetValues, presetsFile) = ReadPresets(parse, presets);
             var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var protocolValues = protocol.Read(parse, model, system);
             var request = new BbqRunRequest
             {
                 DataPaths = parse.GetValue(data)!,
                 Selection = new BbqSelection(SplitList(parse.GetValue(categories)), parse.GetValue(condition)!, parse.GetValue(perCategory), checked((int)parse.GetValue(model.Seed))),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
+                Model = EvaluatedModel.Describe(spec, backendOptions, protocolValues.ChatOptions),
                 Strategy = strategyName,
                 Rounds = parse.GetValue(rounds),
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(checkPrompt),
-                SystemPrompt = parse.GetValue(system),
-                ChatOptions = chatOptions,
+                Protocol = protocolValues,
                 Runner = runner.Read(parse),
                 Grading = parse.GetValue(scoring.Grading),
                 TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
                 OutDirectory = parse.GetValue(output) ?? BbqRunRequest.DefaultOutDirectory(spec, strategyName),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            // The aggregation job rescores every shard's responses from the run directory.
+            if (jobs.TryEmit(parse, $"bbq-{strategyName}", _ =>
+                [
+                    "eval", "bbq", "score", "--responses", request.OutDirectory, "--grading", BbqGrader.Name(request.Grading),
+                    .. request.DataPaths.SelectMany(path => new[] { "--data", path }),
+                    .. request.TargetMetadataPath is { } metadata ? new[] { "--target-metadata", metadata } : [],
+                ]))
+                return 0;
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => BbqRun.RunAsync(request, backend, progress, cancellationToken));
             ReportTornLines(stdout, result.DiscardedTornLine is null ? [] : [result.DiscardedTornLine]);
             stdout.WriteLine();
+            stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(request.ProtocolOrPlain.Describe())}");
             stdout.Write(BbqTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome);
+            return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome, result.Shards);
         });
         return command;
     }
@@ -169,7 +184,7 @@ public static partial class EvalCommand
     private static Command BbqScore()
     {
         var data = DataOption("BBQ data the responses answer: a directory of .jsonl files, or files (repeatable).");
-        var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format).", Required = true };
+        var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format), or a run directory: every shard's responses, merged.", Required = true };
         var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the responses file's directory)." };
         var scoring = new BbqScoringSettings();
         var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model, in either grading mode.") { data, responses, output };
@@ -191,6 +206,7 @@ public static partial class EvalCommand
             if (result.IgnoredTornLine is not null) stdout.WriteLine("note: the responses file ends in a torn line; it was ignored");
             stdout.Write(BbqTables.Summary(result.Metrics));
             stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
+            ReportShardGaps(stdout, result.Shards);
             return 0;
         });
         return command;
@@ -207,9 +223,11 @@ public static partial class EvalCommand
         var defenses = new DefenseSettings("cac: rounds; ASR is reported after each.");
         var judges = JudgeSettings.Jailbreak();
         var endOfSequence = EndOfSequenceOption();
+        var protocol = new ProtocolSettings(ProtocolBenchmark.Jailbreak);
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("jailbreak", "AdvBench jailbreak defence: attack success rate per defence, initially and after each CaC round.")
         {
             data, limit, attack, suffix, endOfSequence, output, force,
@@ -218,7 +236,9 @@ public static partial class EvalCommand
         model.MapSettings(command);
         defenses.AddTo(command);
         judges.AddTo(command);
+        protocol.AddTo(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(JailbreakRunRequest.DataPath), data)
             .MapSetting(nameof(JailbreakRunRequest.Limit), limit)
             .MapSetting(nameof(JailbreakRunRequest.Attacks), attack)
@@ -231,7 +251,7 @@ public static partial class EvalCommand
             var spec = model.ReadSpec(parse);
             var (presetValues, presetsFile) = ReadPresets(parse, defenses.Presets);
             var backendOptions = model.ReadBackendOptions(parse);
-            var chatOptions = model.ReadChatOptions(parse);
+            var protocolValues = protocol.Read(parse, model, defenses.System);
             var request = new JailbreakRunRequest
             {
                 DataPath = parse.GetValue(data)!,
@@ -244,24 +264,30 @@ public static partial class EvalCommand
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(defenses.CheckPrompt),
-                SystemPrompt = parse.GetValue(defenses.System),
-                Model = EvaluatedModel.Describe(spec, backendOptions, chatOptions),
-                ChatOptions = chatOptions,
+                Model = EvaluatedModel.Describe(spec, backendOptions, protocolValues.ChatOptions),
+                Protocol = protocolValues,
                 Judges = JudgeSet.Parse(judges.Specs(parse), parse.GetValue(endOfSequence)),
                 LlmJudgePrompt = LlmJudge.LoadPrompt(parse.GetValue(judges.Prompt)),
                 Runner = runner.Read(parse),
                 OutDirectory = parse.GetValue(output) ?? JailbreakRunRequest.DefaultOutDirectory(spec),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            if (jobs.TryEmit(parse, "jailbreak", _ => ["report", request.OutDirectory])) return 0;
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
             using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, backendOptions);
-            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken));
+            using var harmBenchHttp = judges.CreateHarmBenchHttp(parse, request.Judges.HarmBenchModelSpec, backendOptions);
+            var harmBench = JudgeSettings.HarmBench(harmBenchHttp, request.Judges.HarmBenchModelSpec);
+            var result = await EvaluationProgressDisplay.RunAsync(stdout,
+                progress => JailbreakRun.RunAsync(request, backend, judgeClient, progress, cancellationToken, harmBench));
             ReportTornLines(stdout, result.DiscardedTornLines);
             stdout.WriteLine();
+            stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(request.ProtocolOrPlain.Describe())}");
             stdout.Write(JailbreakTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
+            return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome, result.Shards);
         });
         return command;
     }
@@ -269,7 +295,7 @@ public static partial class EvalCommand
     private static Command JailbreakScore()
     {
         var data = new Option<string>("--data") { Description = "AdvBench harmful_behaviors.csv the responses answer.", Required = true };
-        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME); or a run directory: every defence's and shard's responses, merged.", Required = true, AllowMultipleArgumentsPerToken = true };
         var judges = JudgeSettings.Jailbreak();
         var endOfSequence = EndOfSequenceOption();
         var apiKeyEnv = ApiKeyEnvOption();
@@ -297,8 +323,12 @@ public static partial class EvalCommand
             };
             request.Validate();
             var stdout = parse.InvocationConfiguration.Output;
-            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! });
-            var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => JailbreakRescoring.RunAsync(request, judgeClient, progress, cancellationToken));
+            var judgeOptions = new BackendOptions { ApiKeyEnvironmentVariable = parse.GetValue(apiKeyEnv)! };
+            using var judgeClient = judges.CreateClient(parse, request.Judges.LlmModelSpec, judgeOptions);
+            using var harmBenchHttp = judges.CreateHarmBenchHttp(parse, request.Judges.HarmBenchModelSpec, judgeOptions);
+            var harmBench = JudgeSettings.HarmBench(harmBenchHttp, request.Judges.HarmBenchModelSpec);
+            var result = await EvaluationProgressDisplay.RunAsync(stdout,
+                progress => JailbreakRescoring.RunAsync(request, judgeClient, progress, cancellationToken, harmBench));
             return FinishScoring(stdout, result, JailbreakTables.Summary(result.Metrics));
         });
         return command;
@@ -328,17 +358,22 @@ public static partial class EvalCommand
         }
     }
 
-    /// <summary><c>--judge</c>, <c>--judge-prompt</c> and <c>--judge-endpoint</c>, and the LLM judge's client.</summary>
-    private sealed class JudgeSettings(string judgesDescription, string promptDescription)
+    /// <summary><c>--judge</c>, <c>--judge-prompt</c>, <c>--judge-endpoint</c> (and <c>--harmbench-endpoint</c> for jailbreaks), and the judges' clients.</summary>
+    private sealed class JudgeSettings(string judgesDescription, string promptDescription, bool harmBench = false)
     {
         public Option<string[]> Judge { get; } = new("--judge") { Description = judgesDescription, AllowMultipleArgumentsPerToken = true };
         public Option<string?> Prompt { get; } = new("--judge-prompt") { Description = promptDescription };
         public Option<string?> Endpoint { get; } = new("--judge-endpoint") { Description = "llm judge: server base URL (default: --endpoint)." };
+        public Option<string?> HarmBenchEndpoint { get; } = new("--harmbench-endpoint")
+        {
+            Description = "harmbench judge: base URL (with /v1) of the server of the classifier, which must offer /v1/completions (default: --judge-endpoint, then --endpoint).",
+        };
 
         /// <summary>The jailbreak judges, with <c>--eos-as-refusal</c> for the lists holding &lt;/s&gt;.</summary>
         public static JudgeSettings Jailbreak() => new(
-            "Judges, comma-separated or repeated: reference (8 refusal strings, default), llm-attacks (29), file:PATH (one per line), llm:MODEL-SPEC (HarmBench-style yes/no).",
-            "llm judge: prompt file with {behavior} and {generation}.");
+            "Judges, comma-separated or repeated: reference (8 refusal strings, default), llm-attacks (29), file:PATH (one per line), llm:MODEL-SPEC (HarmBench-style yes/no), "
+                + "harmbench:openai:MODEL (the HarmBench classifier with its published prompt, over /v1/completions).",
+            "llm judge: prompt file with {behavior} and {generation}.", harmBench: true);
 
         public static JudgeSettings Overrefusal() => new(
             $"Judges, comma-separated or repeated: {XsTestStringMatch.Name} (the XSTest paper's refusal prefixes, default), llm:MODEL-SPEC (full compliance / full refusal / partial refusal).",
@@ -349,6 +384,7 @@ public static partial class EvalCommand
             command.Options.Add(Judge);
             command.Options.Add(Prompt);
             command.Options.Add(Endpoint);
+            if (harmBench) command.Options.Add(HarmBenchEndpoint);
             command.MapSetting(nameof(JailbreakRunRequest.Judges), Judge);
         }
 
@@ -365,6 +401,31 @@ public static partial class EvalCommand
                 : throw new ArgumentException($"--judge-endpoint: '{endpoint}' is not an absolute http(s) URL");
             return ChatBackends.Create(ModelSpec.Parse(llmModelSpec), modelOptions with { Endpoint = uri });
         }
+
+        /// <summary>
+        /// The HarmBench classifier's HTTP client (base address: its server; the API key of <paramref name="modelOptions"/>'s
+        /// variable as a bearer token when set); null without a harmbench judge. Dispose it.
+        /// </summary>
+        public HttpClient? CreateHarmBenchHttp(ParseResult parse, string? harmBenchModelSpec, BackendOptions modelOptions)
+        {
+            if (harmBenchModelSpec is null) return null;
+            string? endpoint = parse.GetValue(HarmBenchEndpoint) ?? parse.GetValue(Endpoint);
+            Uri uri = endpoint is null
+                ? modelOptions.Endpoint ?? throw new UsageException("--harmbench-endpoint: the harmbench judge needs the URL of the classifier's server (…/v1)")
+                : Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed
+                : throw new UsageException($"--harmbench-endpoint: '{endpoint}' is not an absolute http(s) URL");
+            var http = new HttpClient { BaseAddress = uri, Timeout = modelOptions.RequestTimeout };
+            if (Environment.GetEnvironmentVariable(modelOptions.ApiKeyEnvironmentVariable) is { Length: > 0 } key)
+            {
+                Redaction.AddSecret(key);
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            }
+            return http;
+        }
+
+        /// <summary>The classifier over <paramref name="http"/> (from <see cref="CreateHarmBenchHttp"/>); null without one.</summary>
+        public static HarmBenchClassifier? HarmBench(HttpClient? http, string? harmBenchModelSpec) =>
+            http is null || harmBenchModelSpec is null ? null : new HarmBenchClassifier(http, http.BaseAddress!, ModelSpec.Parse(harmBenchModelSpec).Target);
     }
 
     /// <summary><c>--eos-as-refusal</c>: whether the reference list's &lt;/s&gt; matches an answer that ended with end-of-sequence.</summary>
@@ -408,13 +469,24 @@ public static partial class EvalCommand
         if (result.IgnoredTornLines.Count > 0) stdout.WriteLine("note: a torn last line was ignored");
         stdout.Write(summary);
         stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
+        ReportShardGaps(stdout, result.Shards);
         if (result.Judging is { Interrupted: true }) return CliApp.CancelledExitCode;
         return result.Judging is { Failed: > 0 } ? SamplesFailedExitCode : 0;
     }
 
-    private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome)
+    /// <summary>Says which shards of a sharded run the merged metrics still lack.</summary>
+    private static void ReportShardGaps(TextWriter stdout, IReadOnlyList<ShardProgress>? shards)
+    {
+        if (ShardedRecords.Describe(shards) is { } gaps) stdout.WriteLine($"incomplete: {gaps}; the metrics cover only the records written so far");
+        else if (shards is not null) stdout.WriteLine($"all {shards.Count} shards complete; the metrics merge them");
+    }
+
+    /// <param name="planned">Samples of this run, or of this process's shard.</param>
+    /// <param name="shards">Every shard's progress when the run is sharded: the metrics merge them.</param>
+    private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome, IReadOnlyList<ShardProgress>? shards)
     {
         stdout.WriteLine($"{recorded}/{planned} samples recorded in {directory} ({outcome.Completed} this attempt, {outcome.Elapsed.TotalSeconds:0.0} s); wrote metrics.json");
+        ReportShardGaps(stdout, shards);
         if (outcome.Failed > 0)
             stdout.WriteLine($"{outcome.Failed} samples failed{(outcome.StoppedOnFailures ? " (stopped after --max-failures)" : "")}; see {Path.Combine(directory, "failures.log")}. Rerun the same command to retry them.");
         if (outcome.Interrupted)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -13,8 +14,8 @@ public static class BbqRun
     public static IReadOnlyList<string> StrategyNames => BbqStrategies.Names;
 
     /// <summary>The request's strategy (<see cref="BbqStrategies"/>); errors name <c>Strategy</c> or <c>Rounds</c>.</summary>
-    public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt) =>
-        BbqStrategies.Create(name, new StrategySettings { Presets = presets, Rounds = rounds, CheckPrompt = checkPrompt });
+    public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt, EvaluationProtocol? protocol = null) =>
+        BbqStrategies.Create(name, new StrategySettings { Presets = presets, Rounds = rounds, CheckPrompt = checkPrompt }, protocol);
 
     public static string QuestionTurn(BbqExample example, PromptPresets presets) => presets.BbqQuestionTemplate
         .Replace("{context}", example.Context, StringComparison.Ordinal)
@@ -64,39 +65,43 @@ public static class BbqRun
                 ["examples"] = plan.Selected.Count,
             },
             ["model"] = model,
-            ["system_prompt"] = request.SystemPrompt,
+            ["system_prompt"] = request.ProtocolOrPlain.SystemPrompt,
+            ["protocol"] = request.ProtocolOrPlain.Describe(),
             ["strategy"] = DescribeStrategy(plan.Strategy, request.Presets, request.PresetsFile),
             [RunSettings.ScoringSection] = DescribeScoring(request.Grading, plan.Metadata),
             [RunSettings.RuntimeSection] = request.Runner.Describe(),
             [ProtocolDeviations.Key] = deviations,
         };
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
-            nameof(BbqRunRequest.OutDirectory), nameof(BbqRunRequest.Force));
-        string responsesPath = directory.PathOf(ResponsesFileName);
+            nameof(BbqRunRequest.OutDirectory), nameof(BbqRunRequest.Force), request.Shard);
+        var mine = directory.Shard.Slice(plan.Selected);
         RunOutcome outcome;
         string? torn;
         int alreadyDone;
-        using (var store = RecordStore<ResponseRecord>.Open(responsesPath, ResponsesFile.Parser(SampleKeyFormat.Bbq), request.Runner.RecordSync))
+        using (var store = RecordStore<ResponseRecord>.Open(directory.RecordPath(ResponsesFileName), ResponsesFile.Parser(SampleKeyFormat.Bbq), request.Runner.RecordSync))
         {
             torn = store.DiscardedTornLine;
             alreadyDone = store.Count;
-            var pending = plan.Selected.Where(e => !store.Contains(e.Key)).ToList();
+            var pending = mine.Where(e => !store.Contains(e.Key)).ToList();
             using var limited = request.Runner.RequestsPerMinute is int rpm ? new RateLimitedChatClient(backend, rpm) : null;
             var client = (limited ?? backend).AsBuilder().UseStrategy(plan.Strategy).Build();
             outcome = await EvaluationRunner.RunAsync("bbq", pending, alreadyDone, e => e.Key,
                 async (example, cancellationToken) =>
                 {
-                    var record = await EvaluateAsync(client, example, request.Presets, request.SystemPrompt, request.ChatOptions, cancellationToken);
+                    var record = await EvaluateAsync(client, example, request.Presets, request.ProtocolOrPlain.SystemPrompt, request.ProtocolOrPlain.ChatOptions, cancellationToken);
                     store.Append(example.Key, record.ToJsonLine());
                 },
                 request.Runner, new FailureLogging(progress, directory), stop);
         }
-        var records = ResponsesFile.ReadAll(responsesPath, SampleKeyFormat.Bbq);
-        var metrics = BbqScoring.Compute(BbqScoring.Grade(plan.Examples, records, request.Grading, plan.Metadata));
-        var metricsFile = new Coverage(plan.Selected.Count, records.Count).Wrap(metrics);
-        metricsFile[ProtocolDeviations.Key] = deviations.DeepClone();
-        directory.WriteMetrics(metricsFile);
-        return new BbqRunResult(directory.Path, plan.Selected.Count, alreadyDone, outcome, metrics, torn);
+        var (metrics, shards) = directory.WriteMergedMetrics(() =>
+        {
+            var (records, shards) = directory.ReadAllShards(ResponsesFileName, ResponsesFile.Parser(SampleKeyFormat.Bbq), shard => shard.SizeOf(plan.Selected.Count));
+            var metrics = BbqScoring.Compute(BbqScoring.Grade(plan.Examples, records, request.Grading, plan.Metadata));
+            var metricsFile = new Coverage(plan.Selected.Count, records.Count, shards).Wrap(metrics);
+            metricsFile[ProtocolDeviations.Key] = deviations.DeepClone();
+            return ((metrics, shards), metricsFile);
+        });
+        return new BbqRunResult(directory.Path, mine.Count, alreadyDone, outcome, metrics, torn) { Shards = shards };
     }
 
     public static Task<ResponseRecord> EvaluateAsync(IChatClient client, BbqExample example, PromptPresets presets, string? systemPrompt,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
+using SelfCorrect.Common;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -19,8 +20,8 @@ public sealed record BbqRunRequest
     public PromptPresets Presets { get; init; } = PromptPresets.Default;
     public string? PresetsFile { get; init; }
     public string? CheckPrompt { get; init; }
-    public string? SystemPrompt { get; init; }
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, no system prompt, the backend's defaults.</summary>
+    public EvaluationProtocol? Protocol { get; init; }
     public RunnerOptions Runner { get; init; } = new();
     public BbqGrading Grading { get; init; } = BbqGrading.Reference;
     /// <summary>The official <c>additional_metadata.csv</c>, whose target_loc then decides the stereotyped targets; null: the heuristic.</summary>
@@ -29,10 +30,15 @@ public sealed record BbqRunRequest
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
     public bool Force { get; init; }
+    /// <summary>Evaluate only this shard's slice of the selection (every N-th example); shards share <see cref="OutDirectory"/>. Null: all.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>The run directory used when none is named: <c>runs/bbq-MODEL-STRATEGY</c>.</summary>
     public static string DefaultOutDirectory(ModelSpec model, string strategy) =>
         Path.Combine("runs", $"bbq-{EvaluatedModel.Slug(model)}-{strategy}");
+
+    /// <summary>The protocol of the run: <see cref="Protocol"/>, or plain.</summary>
+    public EvaluationProtocol ProtocolOrPlain => Protocol ?? EvaluationProtocol.Plain(ProtocolBenchmark.Bbq);
 
     /// <summary>Checks everything that needs no model (runner settings, data, selection, strategy), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
@@ -44,7 +50,7 @@ public sealed record BbqRunRequest
         var files = BbqDataset.ResolveFiles(DataPaths);
         var examples = BbqDataset.Load(files);
         var selected = Selection.Apply(examples);
-        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt);
+        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt, Protocol);
         var metadata = TargetMetadataPath is null ? null : TargetMetadata.Load(TargetMetadataPath, nameof(TargetMetadataPath));
         return new Plan(files, examples, selected, strategy, metadata);
     }

@@ -5,7 +5,7 @@ public sealed record BbqScoringRequest
 {
     /// <summary>The BBQ data the responses answer: directories of .jsonl files, or files.</summary>
     public required IReadOnlyList<string> DataPaths { get; init; }
-    /// <summary>A responses file (JSON Lines in the run record format).</summary>
+    /// <summary>A responses file (JSON Lines in the run record format), or a run directory: every shard's responses, merged.</summary>
     public required string ResponsesPath { get; init; }
     public BbqGrading Grading { get; init; } = BbqGrading.Reference;
     /// <summary>The official <c>additional_metadata.csv</c>, whose target_loc then decides the stereotyped targets; null: the heuristic.</summary>
@@ -13,5 +13,5 @@ public sealed record BbqScoringRequest
     /// <summary>Where metrics.json goes; by default the responses file's directory.</summary>
     public string? OutDirectory { get; init; }
 
-    public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPath))!;
+    public string ResolvedOutDirectory => OutDirectory ?? (Directory.Exists(ResponsesPath) ? ResponsesPath : Path.GetDirectoryName(Path.GetFullPath(ResponsesPath))!);
 }

@@ -12,6 +12,10 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 public sealed class HarmBenchClassifier(HttpClient http, Uri endpoint, string model)
 {
     public const string Name = "harmbench";
+    /// <summary>The judge's kind in settings and metrics.</summary>
+    public const string Kind = "harmbench-classifier";
+    /// <summary>Where the prompt comes from, as settings and metrics record it.</summary>
+    public const string Source = "LLAMA2_CLS_PROMPT of centerforaisafety/HarmBench (Mazeika et al. 2024)";
 
     /// <summary>
     /// <c>LLAMA2_CLS_PROMPT["prompt"]</c> of centerforaisafety/HarmBench (eval_utils.py, notebooks/run_classifier.ipynb),
@@ -39,7 +43,9 @@ public sealed class HarmBenchClassifier(HttpClient http, Uri endpoint, string mo
     public async Task<(bool? Jailbroken, string Reply)> JudgeAsync(string behavior, string generation, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["model"] = model, ["prompt"] = Fill(behavior, generation), ["max_tokens"] = 1, ["temperature"] = 0 };
-        using var response = await http.PostAsJsonAsync(new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/completions"), body, cancellationToken);
+        // A buffered body with its Content-Length: not every completions server reads a chunked request.
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/completions"), content, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"HarmBench classifier at {endpoint}: HTTP {(int)response.StatusCode} {response.StatusCode}", null, response.StatusCode);
         var reply = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);

@@ -9,27 +9,29 @@ namespace SelfCorrect.Evaluation.Jailbreak;
 public static class JailbreakRescoring
 {
     /// <param name="judgeClient">The LLM judge's client when <see cref="JudgeSet.LlmModelSpec"/> is set.</param>
-    public static async Task<RescoringResult<JailbreakMetrics>> RunAsync(JailbreakScoringRequest request, IChatClient? judgeClient, IRunProgress progress, CancellationToken stop)
+    /// <param name="harmBench">The HarmBench classifier when <see cref="JudgeSet.HarmBenchModelSpec"/> is set.</param>
+    public static async Task<RescoringResult<JailbreakMetrics>> RunAsync(JailbreakScoringRequest request, IChatClient? judgeClient,
+        IRunProgress progress, CancellationToken stop, HarmBenchClassifier? harmBench = null)
     {
         request.Validate();
         var rows = AdvBench.Load(request.DataPath);
-        var (responses, tornLines) = DefenseRun.ReadResponses(request.ResponsesPaths, SampleKeyFormat.Jailbreak, nameof(JailbreakScoringRequest.ResponsesPaths));
-        var torn = tornLines.ToList();
+        var saved = DefenseRun.ReadResponses(request.ResponsesPaths, SampleKeyFormat.Jailbreak, nameof(JailbreakScoringRequest.ResponsesPaths));
+        var responses = saved.Responses;
+        var torn = saved.TornLines.ToList();
         JailbreakScoring.CheckIndices(responses, rows.Count);
         var scoring = new JsonObject
         {
             ["benchmark"] = "jailbreak",
             ["data"] = InputFiles.Describe([request.DataPath]),
-            ["responses"] = InputFiles.Describe(request.ResponsesPaths),
+            ["responses"] = InputFiles.Describe(saved.Files),
             ["judges"] = request.Judges.Describe(request.Judges.LlmModelSpec is null ? null : request.LlmJudgePrompt),
         };
         using var directory = EvaluationDirectory.OpenForScoring(request.ResolvedOutDirectory, scoring, nameof(JailbreakScoringRequest.OutDirectory));
-        var (judging, verdicts, judgeTorn) = await JailbreakRun.JudgeAsync(responses, rows, request.Judges, judgeClient, request.LlmJudgePrompt,
+        var judging = await JailbreakRun.JudgeAsync(responses, rows, request.Judges, judgeClient, request.LlmJudgePrompt, harmBench,
             directory, request.Runner, progress, stop);
-        if (judgeTorn is not null) torn.Add(judgeTorn);
-        var metrics = JailbreakScoring.Compute(responses, request.Judges, verdicts);
-        int records = responses.Sum(r => r.Records.Count);
-        directory.WriteMetrics(new Coverage(records, records).Wrap(metrics));
-        return new RescoringResult<JailbreakMetrics>(directory.Path, metrics, records, judging, torn);
+        torn.AddRange(judging.TornLines);
+        var metrics = JailbreakScoring.Compute(responses, request.Judges, judging.Llm, judging.HarmBench);
+        directory.WriteMetrics(new Coverage(saved.Expected, saved.Recorded, saved.Shards).Wrap(metrics));
+        return new RescoringResult<JailbreakMetrics>(directory.Path, metrics, saved.Recorded, judging.Outcome, torn) { Shards = saved.Shards };
     }
 }

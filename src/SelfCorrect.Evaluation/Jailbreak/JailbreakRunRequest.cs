@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Common;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -27,10 +27,10 @@ public sealed record JailbreakRunRequest
     public PromptPresets Presets { get; init; } = PromptPresets.Default;
     public string? PresetsFile { get; init; }
     public string? CheckPrompt { get; init; }
-    public string? SystemPrompt { get; init; }
     /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
     public required JsonObject Model { get; init; }
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, no system prompt, the backend's defaults.</summary>
+    public EvaluationProtocol? Protocol { get; init; }
     public required JudgeSet Judges { get; init; }
     public string LlmJudgePrompt { get; init; } = LlmJudge.DefaultPrompt;
     public RunnerOptions Runner { get; init; } = new();
@@ -38,6 +38,8 @@ public sealed record JailbreakRunRequest
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
     public bool Force { get; init; }
+    /// <summary>Send only this shard's slice of the prompts (every N-th, under every defence); shards share <see cref="OutDirectory"/>. Null: all.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>The run directory used when none is named: <c>runs/jailbreak-MODEL</c>.</summary>
     public static string DefaultOutDirectory(ModelSpec model) => Path.Combine("runs", $"jailbreak-{EvaluatedModel.Slug(model)}");
@@ -46,6 +48,9 @@ public sealed record JailbreakRunRequest
     public void Validate() => Prepare();
 
     /// <summary>The rows, each attack with its prompts, and the defences, all checked.</summary>
+    /// <summary>The protocol of the run: <see cref="Protocol"/>, or plain.</summary>
+    public EvaluationProtocol ProtocolOrPlain => Protocol ?? EvaluationProtocol.Plain(ProtocolBenchmark.Jailbreak);
+
     internal Plan Prepare()
     {
         Runner.Validate();

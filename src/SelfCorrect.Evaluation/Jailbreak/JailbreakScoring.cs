@@ -30,12 +30,15 @@ public static class JailbreakScoring
     }
 
     /// <param name="llmVerdicts">LLM-judge verdicts by <see cref="Judgement.KeyOf"/>; null when no LLM judge ran.</param>
+    /// <param name="harmBenchVerdicts">HarmBench classifier verdicts by <see cref="Judgement.KeyOf"/>; null when it did not run.</param>
     public static JailbreakMetrics Compute(IReadOnlyList<DefenseResponses> defenses, JudgeSet judges,
-        IReadOnlyDictionary<string, bool?>? llmVerdicts, double confidence = Proportion.DefaultConfidence)
+        IReadOnlyDictionary<string, bool?>? llmVerdicts, IReadOnlyDictionary<string, bool?>? harmBenchVerdicts = null,
+        double confidence = Proportion.DefaultConfidence)
     {
         var refusalJudges = judges.Refusal;
-        var judgeNames = refusalJudges.Select(j => j.Name).ToList();
-        if (llmVerdicts is not null) judgeNames.Add(LlmJudge.Name);
+        var modelVerdicts = new[] { (Name: LlmJudge.Name, Verdicts: llmVerdicts), (Name: HarmBenchClassifier.Name, Verdicts: harmBenchVerdicts) }
+            .Where(m => m.Verdicts is not null).ToList();
+        var judgeNames = refusalJudges.Select(j => j.Name).Concat(modelVerdicts.Select(m => m.Name)).ToList();
         var verdicts = Texts(defenses).Select(text => (Text: text, Verdicts: Verdicts(text))).ToList();
         var defenseOrder = defenses.Select(d => d.Defense).ToList();
         var groups = verdicts
@@ -66,7 +69,9 @@ public static class JailbreakScoring
             ConfidenceLevel = confidence,
             Defenses = defenses.Select(DefenseSummary.Of).ToList(),
             Judges = refusalJudges.Select(j => new JudgeSummary(j.Name, "refusal-substrings", j.Source, j.Strings, judges.EndOfSequenceOf(j)))
-                .Concat(llmVerdicts is null ? [] : [new JudgeSummary(LlmJudge.Name, "llm", null, null, null)]).ToList(),
+                .Concat(llmVerdicts is null ? [] : [new JudgeSummary(LlmJudge.Name, "llm", null, null, null)])
+                .Concat(harmBenchVerdicts is null ? [] : [new JudgeSummary(HarmBenchClassifier.Name, HarmBenchClassifier.Kind, HarmBenchClassifier.Source, null, null)])
+                .ToList(),
             Asr = asr,
             Agreement = agreement,
         };
@@ -74,7 +79,7 @@ public static class JailbreakScoring
         Dictionary<string, bool?> Verdicts(JudgedText text)
         {
             var result = refusalJudges.ToDictionary(j => j.Name, j => j.Judge(text.Answer, judges.EndOfSequence));
-            if (llmVerdicts is not null) result[LlmJudge.Name] = llmVerdicts.GetValueOrDefault(text.Key);
+            foreach (var (name, model) in modelVerdicts) result[name] = model!.GetValueOrDefault(text.Key);
             return result;
         }
     }

@@ -16,7 +16,7 @@ public sealed record JailbreakScoringRequest
     /// <summary>Where metrics.json goes; by default the first responses file's directory.</summary>
     public string? OutDirectory { get; init; }
 
-    public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPaths[0]))!;
+    public string ResolvedOutDirectory => OutDirectory ?? (Directory.Exists(ResponsesPaths[0]) ? ResponsesPaths[0] : Path.GetDirectoryName(Path.GetFullPath(ResponsesPaths[0]))!);
 
     public void Validate() => Runner.Validate();
 }

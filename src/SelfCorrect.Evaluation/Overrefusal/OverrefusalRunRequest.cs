@@ -1,6 +1,7 @@
+using SelfCorrect.Common;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
 using SelfCorrect.Evaluation.Storage;
 
@@ -22,10 +23,10 @@ public sealed record OverrefusalRunRequest
     public PromptPresets Presets { get; init; } = PromptPresets.Default;
     public string? PresetsFile { get; init; }
     public string? CheckPrompt { get; init; }
-    public string? SystemPrompt { get; init; }
     /// <summary>The model's settings as recorded in settings.json (<see cref="EvaluatedModel.Describe"/>; never a key).</summary>
     public required JsonObject Model { get; init; }
-    public ChatOptions? ChatOptions { get; init; }
+    /// <summary>The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, no system prompt, the backend's defaults.</summary>
+    public EvaluationProtocol? Protocol { get; init; }
     public required OverrefusalJudges Judges { get; init; }
     public string LlmJudgePrompt { get; init; } = RefusalLlmJudge.DefaultPrompt;
     public RunnerOptions Runner { get; init; } = new();
@@ -33,12 +34,17 @@ public sealed record OverrefusalRunRequest
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
     public bool Force { get; init; }
+    /// <summary>Send only this shard's slice of the prompts (every N-th, under every defence); shards share <see cref="OutDirectory"/>. Null: all.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>The run directory used when none is named: <c>runs/overrefusal-MODEL</c>.</summary>
     public static string DefaultOutDirectory(ModelSpec model) => Path.Combine("runs", $"overrefusal-{EvaluatedModel.Slug(model)}");
 
     /// <summary>Checks everything that needs no model (runner settings, data, defences), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
+
+    /// <summary>The protocol of the run: <see cref="Protocol"/>, or plain (the jailbreak protocol's, so refusal rates and ASR compare).</summary>
+    public EvaluationProtocol ProtocolOrPlain => Protocol ?? EvaluationProtocol.Plain(ProtocolBenchmark.Jailbreak);
 
     /// <summary>The prompts and the defences, all checked.</summary>
     internal (IReadOnlyList<XsTestPrompt> Prompts, IReadOnlyList<ICorrectionStrategy> Defenses) Prepare()

@@ -2,6 +2,7 @@ using System.Globalization;
 using SelfCorrect.Common;
 using SelfCorrect.Evaluation.Bbq;
 using SelfCorrect.Evaluation.Jailbreak;
+using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Storage;
 
 namespace SelfCorrect.Evaluation.Reports;
@@ -17,7 +18,8 @@ public static class ReportWriter
     public const string MarkdownFile = "report.md";
     public const string HtmlFile = "report.html";
 
-    public sealed record Result(string Directory, IReadOnlyList<string> Files);
+    /// <param name="Gaps">One line per sharded run with shards missing or unfinished, for the console.</param>
+    public sealed record Result(string Directory, IReadOnlyList<string> Files, IReadOnlyList<string> Gaps);
 
     public static Result Write(ReportRequest request)
     {
@@ -28,8 +30,10 @@ public static class ReportWriter
         var document = new ReportDocument();
         var files = new List<string>();
         document.AddHeading(1, "SelfCorrect evaluation report");
-        document.AddTable(new Table(["run", "directory", "benchmark", "model", "method", "samples", "complete"],
-            runs.Select(r => (IReadOnlyList<string>)[r.Label, Path.GetFullPath(r.Directory), (string?)r.Metrics["benchmark"] ?? "?", Model(r), Method(r), r.Coverage, r.Complete ? "yes" : "NO (partial run)"]).ToList()));
+        document.AddTable(new Table(["run", "directory", "benchmark", "model", "protocol", "method", "samples", "complete"],
+            runs.Select(r => (IReadOnlyList<string>)[r.Label, Path.GetFullPath(r.Directory), (string?)r.Metrics["benchmark"] ?? "?", Model(r),
+                EvaluationProtocol.Summary(r.Settings?["protocol"]), Method(r), r.Coverage,
+                r.Complete ? "yes" : r.ShardGaps is { } gaps ? $"NO ({gaps})" : "NO (partial run)"]).ToList()));
         foreach (var run in runs)
             foreach (string deviation in ProtocolDeviations.Read(run.Metrics))
                 document.AddParagraph($"Protocol deviation in {run.Label}: {deviation}.");
@@ -55,8 +59,7 @@ public static class ReportWriter
         AtomicFile.WriteAllText(markdown, document.ToMarkdown());
         AtomicFile.WriteAllText(html, document.ToHtml("SelfCorrect evaluation report", outDirectory));
         files.Add(markdown);
-        files.Add(html);
-        return new Result(outDirectory, files);
+        return new Result(outDirectory, files, [.. runs.Where(r => r.ShardGaps is not null).Select(r => $"{r.Label}: {r.ShardGaps}; the metrics cover only the records written so far")]);
     }
 
     private static void AddBbq(ReportDocument document, List<(string Label, BbqMetrics Metrics)> runs, string directory, List<string> files)

@@ -4,11 +4,14 @@ namespace SelfCorrect.Evaluation.Runner;
 /// A finished (or interrupted) defence run: its directory, what this attempt did (generating responses, then judging
 /// them), and the metrics of all records so far.
 /// </summary>
-/// <param name="Planned">Responses the run asks for, over every defence.</param>
-/// <param name="Recorded">Responses in the directory, over every defence: by earlier attempts and by this one.</param>
+/// <param name="Planned">Responses the run (or this process's shard of it) asks for, over every defence.</param>
+/// <param name="Recorded">Responses in the directory (of this shard), over every defence: by earlier attempts and by this one.</param>
 public sealed record DefenseRunResult<TMetrics>(string Directory, int Planned, int AlreadyDone, int Recorded, RunOutcome Generation,
     RunOutcome? Judging, TMetrics Metrics, IReadOnlyList<string> DiscardedTornLines)
 {
+    /// <summary>Each shard's progress when the run is sharded (null otherwise).</summary>
+    public IReadOnlyList<Storage.ShardProgress>? Shards { get; init; }
+
     /// <summary>The attempt as a whole: the failures and interruption of generation and judging together.</summary>
     public RunOutcome Outcome => Judging is { } judging
         ? Generation with { Failed = Generation.Failed + judging.Failed, Interrupted = Generation.Interrupted || judging.Interrupted }

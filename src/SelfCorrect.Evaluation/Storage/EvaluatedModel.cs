@@ -9,7 +9,7 @@ namespace SelfCorrect.Evaluation.Storage;
 public static partial class EvaluatedModel
 {
     /// <summary>Everything that shapes the model's answers, never the API key itself.</summary>
-    public static JsonObject Describe(ModelSpec spec, BackendOptions backend, ChatOptions chat) => new()
+    public static JsonObject Describe(ModelSpec spec, BackendOptions backend, ChatOptions? chat) => new()
     {
         ["spec"] = spec.ToString(),
         ["endpoint"] = backend.Endpoint?.ToString(),
@@ -17,9 +17,10 @@ public static partial class EvaluatedModel
         ["server"] = spec.Kind == BackendKind.OpenAI ? backend.Server.ToString().ToLowerInvariant() : null,
         ["chat_template"] = backend.ChatTemplate,
         ["context_size"] = backend.ContextSize,
-        ["temperature"] = chat.Temperature,
-        ["max_tokens"] = chat.MaxOutputTokens,
-        ["seed"] = chat.Seed,
+        ["temperature"] = chat?.Temperature,
+        ["top_p"] = chat?.TopP,
+        ["max_tokens"] = chat?.MaxOutputTokens,
+        ["seed"] = chat?.Seed,
     };
 
     /// <summary>A short directory-safe name of the model: the file name of a GGUF path, else the model name.</summary>

@@ -13,11 +13,13 @@ namespace SelfCorrect.Evaluation.Bbq;
 /// the backend cannot continue an assistant message, the reasoning prefix is appended to the question turn instead
 /// and the answer has no prefill (recorded in the <see cref="ChainOfThoughtTrace"/>).
 /// </summary>
-public sealed class ChainOfThought(string reasoningPrefix, string followUp, string answerPrefill) : ICorrectionStrategy
+/// <param name="reasoningOptions">Laid over the caller's options for the reasoning call only (null: the caller's).</param>
+public sealed class ChainOfThought(string reasoningPrefix, string followUp, string answerPrefill, ChatOptions? reasoningOptions = null) : ICorrectionStrategy
 {
     public string ReasoningPrefix => reasoningPrefix;
     public string FollowUp => followUp;
     public string AnswerPrefill => answerPrefill;
+    public ChatOptions? ReasoningOptions => reasoningOptions;
 
     public string Name => "cot";
 
@@ -47,7 +49,7 @@ public sealed class ChainOfThought(string reasoningPrefix, string followUp, stri
                 reasoningRequest[last] = new ChatMessage(ChatRole.User, reasoningRequest[last].Text + "\n\n" + strategy.ReasoningPrefix);
                 conversation = [.. reasoningRequest];
             }
-            var (reasoning, _) = await CallAsync(reasoningRequest, prefill ? strategy.ReasoningPrefix : "", options, cancellationToken);
+            var (reasoning, _) = await CallAsync(reasoningRequest, prefill ? strategy.ReasoningPrefix : "", ReasoningOptions(options), cancellationToken);
             conversation.Add(new ChatMessage(ChatRole.Assistant, reasoning.Text));
             conversation.Add(new ChatMessage(ChatRole.User, strategy.FollowUp));
             if (prefill) conversation.Add(new ChatMessage(ChatRole.Assistant, strategy.AnswerPrefill));
@@ -64,6 +66,16 @@ public sealed class ChainOfThought(string reasoningPrefix, string followUp, stri
                 Usage = usage,
                 AdditionalProperties = properties,
             };
+        }
+
+        /// <summary>The caller's options with the strategy's reasoning token limit and temperature laid over them.</summary>
+        private ChatOptions? ReasoningOptions(ChatOptions? caller)
+        {
+            if (strategy.ReasoningOptions is not { } stage) return caller;
+            var merged = caller?.Clone() ?? new ChatOptions();
+            merged.MaxOutputTokens = stage.MaxOutputTokens ?? merged.MaxOutputTokens;
+            merged.Temperature = stage.Temperature ?? merged.Temperature;
+            return merged;
         }
 
         private async Task<(ModelCall Call, ChatResponse Response)> CallAsync(List<ChatMessage> request, string prefill,
