@@ -117,7 +117,8 @@ public sealed class JobArrayOptions
     /// <summary>This program: its native launcher when there is one beside the assembly, else <c>dotnet</c> with the assembly.</summary>
     private static string DefaultLauncher()
     {
-        string assembly = typeof(JobArrayOptions).Assembly.Location;
+        // The program's assembly (selfcorrect.dll), not this library's, which the tool and the lab program share.
+        string assembly = System.Reflection.Assembly.GetEntryAssembly()?.Location ?? typeof(JobArrayOptions).Assembly.Location;
         string native = Path.Combine(Path.GetDirectoryName(assembly)!, OperatingSystem.IsWindows() ? "selfcorrect.exe" : "selfcorrect");
         return File.Exists(native) ? native : $"dotnet {assembly}";
     }
