@@ -12,32 +12,46 @@ public static class RankingBenchmarks
     /// <summary>Online PL loss, batch 256, N = 20, d = 5, forward + backward.</summary>
     public static void OnlineLoss()
     {
-        using var batch = new ReferenceLinearAlignment(5, 20).Sample(256, Seeds.Generator(0, "bench-online-loss"));
-        using var predictions = randn([256, 19, 5], generator: Seeds.Generator(0, "bench-predictions"));
-        double vectorised = Measure.MedianSeconds(() => ForwardBackward(p => RankingLoss.OnlinePlackettLuce(p, batch.Responses, batch.Rewards, RewardModel.Cosine)), 21, 3);
-        double loop = Measure.MedianSeconds(() => ForwardBackward(p => LoopPlackettLuce.Online(p, batch.Responses, batch.Rewards, RewardModel.Cosine)), 3, 1);
+        double vectorised = OnlineLossSeconds(vectorised: true, 21, 3);
+        double loop = OnlineLossSeconds(vectorised: false, 3, 1);
         Measure.Report("Online PL loss, batch 256, N=20, d=5, forward+backward (median)", "vectorised (RankingLoss)", vectorised,
             "loop (reference algorithm)", loop, 50);
+    }
 
-        void ForwardBackward(Func<Tensor, Tensor> loss)
+    /// <summary>Median seconds of one forward + backward of the online PL loss, vectorised or the reference loop.</summary>
+    public static double OnlineLossSeconds(bool vectorised, int repetitions, int warmup)
+    {
+        using var batch = new ReferenceLinearAlignment(5, 20).Sample(256, Seeds.Generator(0, "bench-online-loss"));
+        using var predictions = randn([256, 19, 5], generator: Seeds.Generator(0, "bench-predictions"));
+        return Measure.MedianSeconds(() =>
         {
             using var scope = NewDisposeScope();
             var leaf = predictions.detach().requires_grad_(true);
-            loss(leaf).backward();
-        }
+            var loss = vectorised
+                ? RankingLoss.OnlinePlackettLuce(leaf, batch.Responses, batch.Rewards, RewardModel.Cosine)
+                : LoopPlackettLuce.Online(leaf, batch.Responses, batch.Rewards, RewardModel.Cosine);
+            loss.backward();
+        }, repetitions, warmup);
     }
 
     /// <summary>AdamPlackettLuce over 256 contexts × all 19 prefixes against one small Adam problem at a time.</summary>
     public static void AdamBaseline(int loopContexts)
     {
         using var batch = new ReferenceLinearAlignment(5, 20).Sample(256, Seeds.Generator(0, "bench-adam"));
-        var learner = new AdamPlackettLuce(seed: 0);
-        double batched = Measure.MedianSeconds(() => { using var p = learner.Predict(batch); }, 3, 1);
+        double batched = AdamSeconds(3, 1);
         using var subset = batch.Slice(0, loopContexts);
         double loopSubset = Measure.MedianSeconds(() => LoopAdam(subset), 1, 0);
         double loopScaled = loopSubset * 256.0 / loopContexts;
         Measure.Report("AdamPlackettLuce, 256 contexts x 19 prefixes, 50 Adam steps (median)", "batched (one [B,K,d,d] problem)", batched,
             "per-context, per-prefix loop", loopScaled, 100, $"measured on {loopContexts} contexts, scaled x{256.0 / loopContexts:0}");
+    }
+
+    /// <summary>Median seconds of the batched AdamPlackettLuce over 256 contexts × 19 prefixes, 50 steps.</summary>
+    public static double AdamSeconds(int repetitions, int warmup)
+    {
+        using var batch = new ReferenceLinearAlignment(5, 20).Sample(256, Seeds.Generator(0, "bench-adam"));
+        var learner = new AdamPlackettLuce(seed: 0);
+        return Measure.MedianSeconds(() => { using var p = learner.Predict(batch); }, repetitions, warmup);
     }
 
     /// <summary>The reference algorithm: a fresh linear map and Adam optimiser for every context and prefix.</summary>

@@ -33,7 +33,8 @@ public static class TrainingBenchmarks
         Console.WriteLine();
     }
 
-    private static double StepSeconds(ExperimentConfig config, int steps)
+    /// <summary>Median seconds of one training step of <paramref name="config"/>, over <paramref name="steps"/> steps.</summary>
+    public static double StepSeconds(ExperimentConfig config, int steps)
     {
         string directory = Path.Combine(Path.GetTempPath(), "selfcorrect-bench", Guid.NewGuid().ToString("N"));
         var trainer = new Trainer(config, directory);

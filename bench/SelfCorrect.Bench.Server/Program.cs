@@ -9,6 +9,14 @@ using SelfCorrect.Testing;
 // The gateway's own cost, side by side in one run: the same requests sent straight to a loopback upstream with a
 // fixed delay (a model's latency) and through `selfcorrect serve` (strategy none: one upstream call per request).
 // Usage: dotnet run -c Release --project bench/SelfCorrect.Bench.Server [-- DELAY_MS]   (default 50)
+// The tiny GGUF batched vs one after another (GgufBatchBench):
+//        dotnet run -c Release --project bench/SelfCorrect.Bench.Server -- gguf [MAX_TOKENS [ROUNDS [THREADS]]]   (default 48 3 2)
+if (args is ["gguf", ..])
+{
+    int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+    await GgufBatchBench.RunAsync(maxTokens: Arg(1, 48), rounds: Arg(2, 3), threads: Arg(3, 2));
+    return;
+}
 int delayMs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
 const string KeyVariable = "SELFCORRECT_BENCH_UPSTREAM_KEY";
 Environment.SetEnvironmentVariable(KeyVariable, "bench");
@@ -27,7 +35,7 @@ using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetim
 var direct = new Uri(upstream.BaseUri + "/chat/completions");
 var through = new Uri(gateway.BaseUri + "/chat/completions");
 
-Console.WriteLine($"upstream: loopback, fixed delay {delayMs} ms; gateway: strategy none (one upstream call per request), trace summary; {Environment.ProcessorCount} cores, shared machine");
+Console.WriteLine($"upstream: loopback, fixed delay {delayMs} ms; gateway: strategy none (one upstream call per request), trace summary; {Environment.ProcessorCount} cores, shared machine; load average {GgufBatchBench.LoadAverage()}");
 // CPU per request (this process: client, gateway and upstream together) tells a CPU-bound gateway from a slow one.
 Console.WriteLine("concurrency  requests  direct p50/p99 ms  gateway p50/p99 ms  added p50/p99 ms  throughput gateway/direct  CPU ms/request direct, gateway");
 foreach (int concurrency in new[] { 1, 64, 256 })

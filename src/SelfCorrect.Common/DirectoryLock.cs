@@ -16,17 +16,38 @@ public sealed class DirectoryLock : IDisposable
     /// <summary>Takes the lock of <paramref name="path"/>; a lock another process holds is an error naming <paramref name="setting"/>.</summary>
     /// <param name="path">The directory.</param>
     /// <param name="setting">The setting that named the directory, for errors.</param>
-    public static DirectoryLock Take(string path, string setting = "Directory")
+    public static DirectoryLock Take(string path, string setting = "Directory") =>
+        TryTake(path, setting) ?? throw new InvalidSettingException(setting, $"directory '{path}' is in use by another selfcorrect process");
+
+    /// <summary>Takes the lock of <paramref name="path"/>, or returns null when another process holds it.</summary>
+    /// <param name="path">The directory.</param>
+    /// <param name="setting">The setting that named the directory, for errors.</param>
+    /// <param name="fileName">The lock file: <see cref="FileName"/>, or another that locks one part of the directory's work.</param>
+    public static DirectoryLock? TryTake(string path, string setting = "Directory", string fileName = FileName)
     {
         if (File.Exists(path)) throw new InvalidSettingException(setting, $"'{path}' is a file, not a directory");
         Directory.CreateDirectory(path);
         try
         {
-            return new DirectoryLock(new FileStream(Path.Combine(path, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return new DirectoryLock(new FileStream(Path.Combine(path, fileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {
-            throw new InvalidSettingException(setting, $"directory '{path}' is in use by another selfcorrect process");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes the lock of <paramref name="path"/>, waiting while another process holds it: for short critical sections
+    /// (writing a merged summary) that concurrent shards of one job take in turn.
+    /// </summary>
+    public static DirectoryLock TakeWaiting(string path, string setting, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            if (TryTake(path, setting) is { } taken) return taken;
+            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -62,22 +62,32 @@ public sealed class RunDirectory : IDisposable
                 throw new InvalidSettingException(setting, $"'{path}' already holds a selfcorrect {kind}; set {{{replaceSetting}}} to replace it or choose another directory");
             directory.Clear();
             return false;
-        });
+        })!;
 
     /// <summary>A new run, or the continuation of the run of this kind the directory already holds.</summary>
     public static RunDirectory CreateOrContinue(string path, RunKind kind, bool replace, string setting = "Directory") =>
-        Open(path, kind, setting, onExistingRun: directory =>
-        {
-            if (!replace) return true;
-            directory.Clear();
-            return false;
-        });
+        Open(path, kind, setting, onExistingRun: ContinueOrReplace(replace))!;
+
+    /// <summary>
+    /// Like <see cref="CreateOrContinue"/>, without replacing, but null when another process holds the directory: for
+    /// work that concurrent processes share out (a sharded sweep's trainings), where a busy directory is someone else's.
+    /// </summary>
+    public static RunDirectory? TryCreateOrContinue(string path, RunKind kind, string setting = "Directory") =>
+        Open(path, kind, setting, onExistingRun: _ => true, mustExist: false, takeLock: () => DirectoryLock.TryTake(path, setting));
+
+    /// <summary>
+    /// Like <see cref="CreateOrContinue"/>, but waits while another process holds the directory: for the short steps
+    /// (checking settings, writing a merged summary) that concurrent shards of one job take in turn.
+    /// </summary>
+    public static RunDirectory CreateOrContinueWaiting(string path, RunKind kind, bool replace, string setting = "Directory",
+        CancellationToken cancellationToken = default) =>
+        Open(path, kind, setting, onExistingRun: ContinueOrReplace(replace), mustExist: false, takeLock: () => DirectoryLock.TakeWaiting(path, setting, cancellationToken))!;
 
     /// <summary>An existing run of this kind, to continue or to read and add results to.</summary>
     public static RunDirectory OpenExisting(string path, RunKind kind, string setting = "Directory")
     {
         if (!Directory.Exists(path)) throw new InvalidSettingException(setting, $"directory '{path}' not found");
-        return Open(path, kind, setting, onExistingRun: _ => true, mustExist: true);
+        return Open(path, kind, setting, onExistingRun: _ => true, mustExist: true)!;
     }
 
     /// <summary>True when <paramref name="path"/> is a directory holding a run of <paramref name="kind"/>.</summary>
@@ -88,12 +98,21 @@ public sealed class RunDirectory : IDisposable
         return kind.EarlierMarkers.Any(file => File.Exists(System.IO.Path.Combine(path, file)));
     }
 
-    private static RunDirectory Open(string path, RunKind kind, string setting, Func<RunDirectory, bool> onExistingRun, bool mustExist = false)
+    private static Func<RunDirectory, bool> ContinueOrReplace(bool replace) => directory =>
+    {
+        if (!replace) return true;
+        directory.Clear();
+        return false;
+    };
+
+    private static RunDirectory? Open(string path, RunKind kind, string setting, Func<RunDirectory, bool> onExistingRun, bool mustExist = false,
+        Func<DirectoryLock?>? takeLock = null)
     {
         if (File.Exists(path)) throw new InvalidSettingException(setting, $"'{path}' is a file, not a directory");
         // Checked before the lock file is made too, so that a directory of anything else is left exactly as it was.
         if (Directory.Exists(path)) RefuseUnlessRunOrEmpty(path, kind, setting, mustExist);
-        var directoryLock = DirectoryLock.Take(path, setting);
+        var directoryLock = takeLock is null ? DirectoryLock.Take(path, setting) : takeLock();
+        if (directoryLock is null) return null;
         var directory = new RunDirectory(path, kind, directoryLock, existed: false);
         try
         {
@@ -115,9 +134,16 @@ public sealed class RunDirectory : IDisposable
         if (Holds(path, kind)) return;
         if (mustExist)
             throw new InvalidSettingException(setting, $"'{path}' is not a selfcorrect {kind}");
-        if (Directory.EnumerateFileSystemEntries(path).Any(entry => System.IO.Path.GetFileName(entry) != LockFile))
+        if (Directory.EnumerateFileSystemEntries(path).Any(entry => !IsLockOrMarkerBeingWritten(System.IO.Path.GetFileName(entry))))
             throw new InvalidSettingException(setting, $"'{path}' holds files that are not a selfcorrect {kind}; choose an empty or new directory");
     }
+
+    /// <summary>
+    /// The lock, or the marker's temporary file (<see cref="AtomicFile"/>) while another process that shares the run
+    /// (a shard of the same job) writes it: neither makes the directory something else.
+    /// </summary>
+    private static bool IsLockOrMarkerBeingWritten(string name) =>
+        name == LockFile || (name.StartsWith($".{MarkerFile}.", StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal));
 
     /// <summary>Removes everything but the lock, then marks the directory as a run of this kind again.</summary>
     private void Clear()

@@ -3,6 +3,9 @@ namespace SelfCorrect.Correction;
 /// <summary>Settings shared by all backends; each backend reads the ones that apply to it.</summary>
 public sealed record BackendOptions
 {
+    /// <summary>The largest <see cref="MaxBatch"/>: llama.cpp's limit on sequences in one context.</summary>
+    public const int MaxBatchLimit = 256;
+
     /// <summary>Server base URL (with <c>/v1</c> for OpenAI-compatible servers). Required for openai:, default http://localhost:11434 for ollama:.</summary>
     public Uri? Endpoint { get; init; }
 
@@ -35,6 +38,12 @@ public sealed record BackendOptions
 
     /// <summary>GGUF: requests generated at the same time, each with a context of its own (1: requests are serialised).</summary>
     public int MaxParallelRequests { get; init; } = 1;
+
+    /// <summary>
+    /// GGUF: requests decoded together, each in a llama.cpp sequence of its own with <see cref="ContextSize"/> tokens
+    /// (<see cref="BatchedGgufChatClient"/>); 1: no batching, <see cref="MaxParallelRequests"/> contexts instead (<see cref="GgufChatClient"/>).
+    /// </summary>
+    public int MaxBatch { get; init; } = 1;
 
     /// <summary>HTTP: time allowed for one attempt (the response headers, or a non-streamed response).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
@@ -71,6 +80,7 @@ public sealed record BackendOptions
         if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), $"must be ≥ 1 (got {Threads})");
         if (DefaultMaxOutputTokens < 1) throw new ArgumentOutOfRangeException(nameof(DefaultMaxOutputTokens), $"must be ≥ 1 (got {DefaultMaxOutputTokens})");
         if (MaxParallelRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxParallelRequests), $"must be ≥ 1 (got {MaxParallelRequests})");
+        if (MaxBatch is < 1 or > MaxBatchLimit) throw new ArgumentOutOfRangeException(nameof(MaxBatch), $"must be between 1 and {MaxBatchLimit} (got {MaxBatch})");
         if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout), $"must be > 0 (got {RequestTimeout.TotalSeconds:0.###} s)");
         if (MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRetries), $"must be ≥ 0 (got {MaxRetries})");
         if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), $"must be ≥ 0 (got {RetryDelay.TotalSeconds:0.###} s)");

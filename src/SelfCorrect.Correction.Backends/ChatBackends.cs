@@ -36,6 +36,7 @@ public static class ChatBackends
         options.Validate();
         return spec.Kind switch
         {
+            BackendKind.Gguf when options.MaxBatch > 1 => new BatchedGgufChatClient(spec.Target, options),
             BackendKind.Gguf => new GgufChatClient(spec.Target, options),
             BackendKind.OpenAI => CreateOpenAI(spec, options),
             BackendKind.Ollama => CreateOllama(spec, options),

@@ -1,9 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using LLama;
-using LLama.Common;
 using LLama.Native;
-using LLama.Sampling;
 using Microsoft.Extensions.AI;
 
 namespace SelfCorrect.Correction;
@@ -28,25 +25,14 @@ namespace SelfCorrect.Correction;
 /// <item>Sampling: temperature 0 is greedy; otherwise llama.cpp's default chain seeded by the request's seed or
 /// <see cref="BackendOptions.Seed"/>, so equal requests give equal output. Cancellation is checked before every token.</item>
 /// </list>
+/// <see cref="BatchedGgufChatClient"/> serves concurrent requests in shared decode steps instead.
 /// </summary>
 public sealed class GgufChatClient : IChatClient
 {
-    private const string FallbackTemplate = "chatml";
-    private const float DefaultTemperature = 0.8f;
-    private const int MaxDefaultContext = 4096;
-    private static readonly string[] FallbackStopSequences = ["<|im_end|>"];
-    private static readonly NativeLogConfig.LLamaLogCallback DiscardNativeLog = (_, _) => { };
-
-    private readonly LLamaWeights _weights;
-    private readonly ModelParams _parameters;
-    private readonly BackendOptions _options;
-    private readonly string? _templateName;
-    private readonly string[] _templateStops;
+    private readonly GgufModel _model;
     private readonly SemaphoreSlim _slots;
     private readonly List<ConversationContext> _idle = [];
     private readonly List<ConversationContext> _created = [];
-    private readonly ChatClientMetadata _metadata;
-    private long _promptTokens, _evaluatedPromptTokens;
     private bool _disposed;
 
     /// <summary>Loads the model at <paramref name="path"/>; failures throw <see cref="ChatBackendException"/> (stage <c>loading</c>).</summary>
@@ -54,54 +40,24 @@ public sealed class GgufChatClient : IChatClient
     /// <param name="options">The backend settings (validated first).</param>
     public GgufChatClient(string path, BackendOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Backend = $"gguf:{path}";
-        if (!File.Exists(path))
-            throw new ChatBackendException(Backend, "loading", $"model file not found: {path}", new FileNotFoundException(path, path));
-        // llama.cpp logs every tensor it loads to stderr; failures reach the caller as exceptions instead.
-        NativeLogConfig.llama_log_set(DiscardNativeLog);
-        _options = options;
-        _parameters = new ModelParams(Path.GetFullPath(path))
-        {
-            // Null asks for every layer on the GPU when the application's native backend can offload, none otherwise.
-            GpuLayerCount = options.GpuLayers ?? (NativeApi.llama_supports_gpu_offload() ? int.MaxValue : 0),
-            Threads = options.Threads,
-            BatchThreads = options.Threads,
-            ContextSize = (uint?)options.ContextSize,
-        };
-        try
-        {
-            _weights = LLamaWeights.LoadFromFile(_parameters);
-        }
-        catch (Exception e)
-        {
-            throw new ChatBackendException(Backend, "loading", e.Message, e);
-        }
-        _parameters.ContextSize ??= Math.Min(_weights.ContextSize is > 0 and var trained ? (uint)trained : MaxDefaultContext, MaxDefaultContext);
-        bool hasOwnTemplate = _weights.NativeHandle.GetTemplate(null, false) is not null;
-        _templateName = options.ChatTemplate ?? (hasOwnTemplate ? null : FallbackTemplate);
-        _templateStops = _templateName == FallbackTemplate ? FallbackStopSequences : [];
-        TemplateDescription = options.ChatTemplate is { } chosen ? $"{chosen} (chosen)"
-            : hasOwnTemplate ? "the model's own" : $"{FallbackTemplate} (fallback: the model has none)";
+        _model = new GgufModel(path, options);
         _slots = new SemaphoreSlim(options.MaxParallelRequests, options.MaxParallelRequests);
-        _metadata = new ChatClientMetadata("gguf", new Uri(_parameters.ModelPath), Path.GetFileName(path));
     }
 
     /// <summary>The model spec, e.g. <c>gguf:models/x.gguf</c>.</summary>
-    public string Backend { get; }
+    public string Backend => _model.Backend;
 
     /// <summary>Which chat template is in use, in words.</summary>
-    public string TemplateDescription { get; }
+    public string TemplateDescription => _model.TemplateDescription;
 
     /// <summary>Context window in tokens.</summary>
-    public int ContextSize => (int)_parameters.ContextSize!.Value;
+    public int ContextSize => _model.ContextSize;
 
     /// <summary>Prompt tokens of all requests so far.</summary>
-    public long PromptTokens => Interlocked.Read(ref _promptTokens);
+    public long PromptTokens => _model.PromptTokens;
 
     /// <summary>Prompt tokens actually evaluated so far (the rest came from the KV cache).</summary>
-    public long EvaluatedPromptTokens => Interlocked.Read(ref _evaluatedPromptTokens);
+    public long EvaluatedPromptTokens => _model.EvaluatedPromptTokens;
 
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
@@ -113,58 +69,23 @@ public sealed class GgufChatClient : IChatClient
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        List<ChatMessage> conversation = [.. messages];
-        if (conversation.Count == 0) throw new ArgumentException("a chat request needs at least one message", nameof(messages));
-        LLamaToken[] prompt = Tokenize(Render(conversation));
-        int maxTokens = options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
-        if (prompt.Length >= ContextSize)
-            throw new ChatBackendException(Backend, "the request", $"the prompt has {prompt.Length} tokens but the context holds {ContextSize} (raise the context size)");
-
+        LLamaToken[] prompt = _model.Prompt(messages);
         var context = await AcquireAsync(prompt, cancellationToken);
         try
         {
             int reused = EvaluatePrompt(context, prompt, cancellationToken);
-            using var sampler = CreateSampler(options);
-            var decoder = new StreamingTokenDecoder(Encoding.UTF8, _weights);
-            var stops = new StopSequenceFilter([.. _templateStops, .. options?.StopSequences ?? []]);
-            string responseId = $"gguf-{Guid.NewGuid():N}";
-            var finish = ChatFinishReason.Length;
-            int generated = 0;
-            while (generated < maxTokens && context.Evaluated.Count < ContextSize)
+            using var generation = new GgufGeneration(_model, options);
+            while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                LLamaToken token = sampler.Sample(context.Native.NativeHandle, context.LastLogitsIndex);
-                if (token.IsEndOfGeneration(_weights.Vocab))
-                {
-                    finish = ChatFinishReason.Stop;
-                    break;
-                }
-                generated++;
-                decoder.Add(token);
-                var (text, stopped) = stops.Push(decoder.Read());
-                if (text.Length > 0) yield return Update(responseId, text);
-                if (stopped)
-                {
-                    finish = ChatFinishReason.Stop;
-                    break;
-                }
-                if (generated < maxTokens) Decode(context, [token], 0, cancellationToken);
+                LLamaToken token = generation.Sampler.Sample(context.Native.NativeHandle, context.LastLogitsIndex);
+                bool more = generation.Accept(token, out string text);
+                if (text.Length > 0) yield return generation.Update(text);
+                if (!more) break;
+                Decode(context, [token], 0, cancellationToken);
+                if (context.Evaluated.Count >= ContextSize) break;
             }
-            string rest = finish == ChatFinishReason.Stop && stops.Stopped ? "" : stops.Flush();
-            if (rest.Length > 0) yield return Update(responseId, rest);
-            var usage = new UsageDetails
-            {
-                InputTokenCount = prompt.Length,
-                CachedInputTokenCount = reused,
-                OutputTokenCount = generated,
-                TotalTokenCount = prompt.Length + generated,
-            };
-            yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(usage)])
-            {
-                ResponseId = responseId,
-                ModelId = _metadata.DefaultModelId,
-                FinishReason = finish,
-            };
+            foreach (var update in generation.Finish(prompt.Length, reused)) yield return update;
         }
         finally
         {
@@ -175,14 +96,7 @@ public sealed class GgufChatClient : IChatClient
     /// <summary>The client's <see cref="ChatClientMetadata"/>, <see cref="AssistantPrefillSupport"/> (unless <see cref="PrefillMode.Off"/>), or the client itself.</summary>
     /// <param name="serviceType">The service wanted.</param>
     /// <param name="serviceKey">Must be null: the client has no keyed services.</param>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null) return null;
-        if (serviceType == typeof(ChatClientMetadata)) return _metadata;
-        if (serviceType == typeof(AssistantPrefillSupport)) return _options.Prefill == PrefillMode.Off ? null : AssistantPrefillSupport.Instance;
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => _model.GetService(this, serviceType, serviceKey);
 
     /// <summary>Frees the contexts and the weights.</summary>
     public void Dispose()
@@ -190,58 +104,14 @@ public sealed class GgufChatClient : IChatClient
         if (_disposed) return;
         _disposed = true;
         foreach (var context in _created) context.Native.Dispose();
-        _weights.Dispose();
+        _model.Dispose();
         _slots.Dispose();
-    }
-
-    private ChatResponseUpdate Update(string responseId, string text) =>
-        new(ChatRole.Assistant, text) { ResponseId = responseId, ModelId = _metadata.DefaultModelId };
-
-    /// <summary>The conversation in the chat template; a trailing assistant message is left open for the model to continue.</summary>
-    private string Render(List<ChatMessage> conversation)
-    {
-        bool continuing = conversation[^1].Role == ChatRole.Assistant;
-        try
-        {
-            var template = _templateName is null ? new LLamaTemplate(_weights, strict: true) : new LLamaTemplate(_templateName);
-            template.AddAssistant = true;
-            foreach (var message in continuing ? conversation[..^1] : conversation) template.Add(message.Role.Value, message.Text);
-            string rendered = Encoding.UTF8.GetString(template.Apply());
-            return continuing ? rendered + conversation[^1].Text : rendered;
-        }
-        catch (Exception e) when (e is not ChatBackendException)
-        {
-            throw new ChatBackendException(Backend, "applying the chat template",
-                $"{e.Message} (name a llama.cpp built-in template such as chatml with the chat-template option)", e);
-        }
-    }
-
-    private LLamaToken[] Tokenize(string prompt)
-    {
-        var vocab = _weights.Vocab;
-        LLamaToken[] tokens = _weights.Tokenize(prompt, vocab.ShouldAddBOS, special: true, Encoding.UTF8);
-        // Templates that write the BOS marker themselves would otherwise start with two of them.
-        return tokens.Length >= 2 && vocab.BOS is { } bos && tokens[0] == bos && tokens[1] == bos ? tokens[1..] : tokens;
-    }
-
-    private ISamplingPipeline CreateSampler(ChatOptions? options)
-    {
-        var defaults = new DefaultSamplingPipeline();
-        return new DefaultSamplingPipeline
-        {
-            Temperature = options?.Temperature ?? DefaultTemperature,
-            TopP = options?.TopP ?? defaults.TopP,
-            TopK = options?.TopK ?? defaults.TopK,
-            Seed = unchecked((uint)(options?.Seed ?? _options.Seed)),
-        };
     }
 
     /// <summary>Evaluates the prompt after the longest prefix the context already holds; returns how many tokens were reused.</summary>
     private int EvaluatePrompt(ConversationContext context, LLamaToken[] prompt, CancellationToken cancellationToken)
     {
-        int keep = _options.ReuseKvCache ? ConversationContext.CommonPrefix(context.Evaluated, prompt) : 0;
-        // The last prompt token is always evaluated: its logits start the generation.
-        if (keep == prompt.Length) keep--;
+        int keep = _model.ReusablePrefix(context.Evaluated, prompt);
         context.TruncateTo(keep);
         int batchSize = (int)context.Native.BatchSize;
         for (int start = keep; start < prompt.Length; start += batchSize)
@@ -250,8 +120,7 @@ public sealed class GgufChatClient : IChatClient
             int count = Math.Min(batchSize, prompt.Length - start);
             Decode(context, prompt.AsSpan(start, count), start + count == prompt.Length ? count - 1 : -1, cancellationToken);
         }
-        Interlocked.Add(ref _promptTokens, prompt.Length);
-        Interlocked.Add(ref _evaluatedPromptTokens, prompt.Length - keep);
+        _model.CountPrompt(prompt.Length, keep);
         return keep;
     }
 
@@ -277,14 +146,14 @@ public sealed class GgufChatClient : IChatClient
         {
             if (_idle.Count > 0)
             {
-                var best = _idle.MaxBy(context => ConversationContext.CommonPrefix(context.Evaluated, prompt))!;
+                var best = _idle.MaxBy(context => GgufModel.CommonPrefix(context.Evaluated, prompt))!;
                 _idle.Remove(best);
                 return best;
             }
         }
         try
         {
-            var context = new ConversationContext(_weights.CreateContext(_parameters));
+            var context = new ConversationContext(_model.Weights.CreateContext(_model.Parameters));
             lock (_idle) _created.Add(context);
             return context;
         }
@@ -314,13 +183,6 @@ public sealed class GgufChatClient : IChatClient
             if (length >= Evaluated.Count) return;
             Native.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, length, -1);
             Evaluated.RemoveRange(length, Evaluated.Count - length);
-        }
-
-        public static int CommonPrefix(List<LLamaToken> cached, LLamaToken[] prompt)
-        {
-            int n = Math.Min(cached.Count, prompt.Length), i = 0;
-            while (i < n && cached[i] == prompt[i]) i++;
-            return i;
         }
     }
 }

@@ -6,7 +6,8 @@ namespace SelfCorrect.Server;
 
 /// <summary>
 /// The parts of an OpenAI chat-completions request the server uses: the model, the text messages, the generation
-/// settings, streaming, and the <c>self_correction</c> extension (<c>{"strategy": "cac", "rounds": 2}</c>).
+/// settings, streaming, and the <c>self_correction</c> extension (<c>{"strategy": "cac", "rounds": 2}</c>,
+/// <c>{"strategy": "rank", "candidates": 3}</c>; any other key is refused).
 /// Anything it cannot honour (several choices, tools, non-text content) is refused with 400 rather than ignored.
 /// </summary>
 public sealed record ChatCompletionRequest(
@@ -16,8 +17,12 @@ public sealed record ChatCompletionRequest(
     bool Stream,
     bool IncludeUsage,
     string? Strategy,
-    int? Rounds)
+    int? Rounds,
+    int? Candidates)
 {
+    /// <summary>The keys of the <c>self_correction</c> object.</summary>
+    private static readonly string[] CorrectionKeys = ["strategy", "rounds", "candidates"];
+
     public static ChatCompletionRequest Parse(JsonObject body, ChatOptions? defaults)
     {
         var options = defaults?.Clone() ?? new ChatOptions();
@@ -42,6 +47,8 @@ public sealed record ChatCompletionRequest(
             JsonObject value => value,
             _ => throw ApiException.InvalidRequest("must be an object such as {\"strategy\": \"cac\", \"rounds\": 2}", "self_correction"),
         };
+        if (correction?.Select(entry => entry.Key).FirstOrDefault(key => !CorrectionKeys.Contains(key)) is { } unknown)
+            throw ApiException.InvalidRequest($"unknown key (accepted: {string.Join(", ", CorrectionKeys)})", $"self_correction.{unknown}");
         return new ChatCompletionRequest(
             Text(body["model"], "model"),
             ParseMessages(body["messages"]),
@@ -49,7 +56,8 @@ public sealed record ChatCompletionRequest(
             Bool(body, "stream"),
             body["stream_options"] is JsonObject streamOptions && Bool(streamOptions, "include_usage"),
             correction is null ? null : Text(correction["strategy"], "self_correction.strategy"),
-            correction is null ? null : (int?)Integer(correction, "rounds", "self_correction.rounds"));
+            correction is null ? null : (int?)Integer(correction, "rounds", "self_correction.rounds"),
+            correction is null ? null : (int?)Integer(correction, "candidates", "self_correction.candidates"));
     }
 
     private static List<ChatMessage> ParseMessages(JsonNode? node)

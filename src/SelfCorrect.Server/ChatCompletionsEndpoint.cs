@@ -34,14 +34,14 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
                     ?? throw ApiException.InvalidRequest($"unknown model '{request.Model}' (served: {string.Join(", ", catalog.Models.Select(m => m.Name))})", "model", "model_not_found");
             modelName = model.Name;
             strategyName = request.Strategy ?? Header(context.Request, StrategyHeader) ?? model.Strategy;
-            var strategy = CreateStrategy(model, strategyName, request.Rounds);
+            var strategy = CreateStrategy(model, strategyName, request);
             if (options.LogPrompts)
                 logger.LogInformation("{RequestId} prompt: {Prompt}", context.TraceIdentifier, request.Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text);
 
             string served = modelName, used = strategyName;
-            var calls = new UpstreamCallRecorder(model.Upstream, (latency, usage) => metrics.StageCompleted(served, used, latency, usage));
+            var calls = new UpstreamCallMetrics(model.Upstream, (latency, usage) => metrics.StageCompleted(served, used, latency, usage));
             var client = calls.AsBuilder().UseStrategy(strategy).Build();
-            var trace = new TraceWriter(options.Trace, strategy.Name, calls);
+            var trace = new TraceWriter(options.Trace, strategy.Name);
             var json = new CompletionJson(model.Name);
             if (request.Stream) await StreamAsync(context, client, request, json, trace, clock, aborted);
             else await RespondAsync(context, client, request, json, trace, clock, aborted);
@@ -85,12 +85,16 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
     private static string? Header(HttpRequest request, string name) =>
         request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
-    /// <summary>The strategy from the registry; an unknown name or a bad rounds value is a 400 naming the body field.</summary>
-    private static ICorrectionStrategy CreateStrategy(ServedModel model, string name, int? rounds)
+    /// <summary>The strategy from the registry with the request's rounds and candidates; an unknown name or a bad value is a 400 naming the body field.</summary>
+    private static ICorrectionStrategy CreateStrategy(ServedModel model, string name, ChatCompletionRequest request)
     {
         try
         {
-            return CorrectionStrategies.Create(name, model.Settings with { Rounds = rounds ?? model.Settings.Rounds });
+            return CorrectionStrategies.Create(name, model.Settings with
+            {
+                Rounds = request.Rounds ?? model.Settings.Rounds,
+                Candidates = request.Candidates ?? model.Settings.Candidates,
+            });
         }
         catch (ArgumentException argument) when (InvalidSettingException.From(argument) is { } e)
         {
@@ -105,7 +109,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
     {
         var response = await client.GetResponseAsync(request.Messages, request.Options, aborted);
         trace.Observe(response);
-        var body = json.Completion(response.Text, response.FinishReason, response.Usage, trace.ToJson(response.Text, response.Usage, clock.Elapsed));
+        var body = json.Completion(response.Text, response.FinishReason, response.Usage, trace.ToJson(response.Text, response.FinishReason, response.Usage, clock.Elapsed));
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body.ToJsonString(), aborted);
     }
@@ -168,7 +172,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
             // The enumerator cannot be disposed while a move is pending (the client left during a stage).
             if (!moved.IsCompleted) await Task.WhenAny(moved);
         }
-        var selfCorrection = trace.ToJson(text.ToString(), usage, clock.Elapsed);
+        var selfCorrection = trace.ToJson(text.ToString(), finish, usage, clock.Elapsed);
         var finishChunk = json.Chunk(new JsonObject(), finish ?? ChatFinishReason.Stop, request.IncludeUsage);
         if (request.IncludeUsage)
         {

@@ -21,6 +21,9 @@ public sealed class ModelAliasSettings
 
     public int Rounds { get; set; } = 1;
 
+    /// <summary>rank: answers sampled and scored.</summary>
+    public int Candidates { get; set; } = 3;
+
     public CorrectionProtocol Protocol { get; set; } = CorrectionProtocol.Jailbreak;
 
     /// <summary>Replaces the protocol's check prompt.</summary>

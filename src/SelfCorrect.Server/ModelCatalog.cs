@@ -63,6 +63,7 @@ public sealed class ModelCatalog : IDisposable
                         : options.PresetsLoader is { } load ? load(Path.Combine(directory, presets))
                         : throw new InvalidSettingException(nameof(ModelAliasSettings.Presets), "needs a presets loader (ServerOptions.PresetsLoader)"),
                     Rounds = alias.Rounds,
+                    Candidates = alias.Candidates,
                     Protocol = alias.Protocol,
                     CheckPrompt = alias.CheckPrompt,
                     Demonstrations = alias.Demonstrations,

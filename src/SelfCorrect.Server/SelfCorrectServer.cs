@@ -125,7 +125,7 @@ public sealed class SelfCorrectServer : IAsyncDisposable
             ["created"] = 0,
             ["owned_by"] = "selfcorrect",
             ["upstream"] = model.Spec.ToString(),
-            ["self_correction"] = new JsonObject { ["strategy"] = model.Strategy, ["rounds"] = model.Settings.Rounds },
+            ["self_correction"] = new JsonObject { ["strategy"] = model.Strategy, ["rounds"] = model.Settings.Rounds, ["candidates"] = model.Settings.Candidates },
         })]),
     };
 

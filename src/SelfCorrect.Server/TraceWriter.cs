@@ -9,9 +9,10 @@ namespace SelfCorrect.Server;
 /// <c>rounds</c> (completed), <c>exited_early</c>, <c>prefill_applied</c>, <c>latency_ms</c> and <c>stages</c>, each
 /// with <c>kind</c> (initial, critique, final; <c>answer</c> for strategies without stages), <c>round</c>,
 /// <c>finish_reason</c>, <c>usage</c>, <c>latency_ms</c>, <c>verdict</c> when a parser gave one, and <c>text</c> at
-/// <see cref="TraceDetail.Full"/>. The only place that reads the middleware's trace type.
+/// <see cref="TraceDetail.Full"/>. The only place that reads the middleware's trace type, whose stages carry their
+/// finish reasons.
 /// </summary>
-public sealed class TraceWriter(TraceDetail detail, string strategy, UpstreamCallRecorder calls)
+public sealed class TraceWriter(TraceDetail detail, string strategy)
 {
     private SelfCorrectionTrace? _trace;
 
@@ -21,25 +22,21 @@ public sealed class TraceWriter(TraceDetail detail, string strategy, UpstreamCal
 
     /// <summary>The <c>self_correction</c> object; null at <see cref="TraceDetail.None"/>.</summary>
     /// <param name="answer">The answer sent to the client (the one stage of a strategy without a trace).</param>
+    /// <param name="finish">The answer's finish reason (the one stage's, without a trace).</param>
     /// <param name="usage">Usage of the whole request.</param>
     /// <param name="latency">Wall time of the whole request.</param>
-    public JsonObject? ToJson(string answer, UsageDetails? usage, TimeSpan latency)
+    public JsonObject? ToJson(string answer, ChatFinishReason? finish, UsageDetails? usage, TimeSpan latency)
     {
         if (detail == TraceDetail.None) return null;
-        var finishReasons = calls.FinishReasons;
         var stages = new JsonArray();
         if (_trace is { } trace)
         {
-            for (int i = 0; i < trace.Stages.Count; i++)
-            {
-                var stage = trace.Stages[i];
-                stages.Add(Stage(stage.Kind.ToString().ToLowerInvariant(), stage.Round, i < finishReasons.Count ? finishReasons[i] : null,
-                    stage.Usage, stage.Latency, stage.Text, stage.Verdict?.ToString()));
-            }
+            foreach (var stage in trace.Stages)
+                stages.Add(Stage(stage.Kind.ToString().ToLowerInvariant(), stage.Round, stage.FinishReason, stage.Usage, stage.Latency, stage.Text, stage.Verdict?.ToString()));
         }
         else
         {
-            stages.Add(Stage("answer", 0, finishReasons.Count > 0 ? finishReasons[^1] : null, usage, latency, answer, verdict: null));
+            stages.Add(Stage("answer", 0, finish, usage, latency, answer, verdict: null));
         }
         return new JsonObject
         {

@@ -151,22 +151,100 @@ public class SweepTests
     }
 
     [Fact]
-    public void TheSweepHoldsEveryRunDirectoryItTrainsIn()
+    public void ATrainingAnotherProcessHoldsIsLeftToIt()
     {
         var sweep = WriteAndLoad("base: tiny\ntasks: [reference]\nconfigurations:\n  - name: only\n    set: {training.steps: 2}\n");
         var plan = new SweepPlan(sweep, seeds: 1, NewDirectory());
         var unit = plan.Trainings.Single();
         using (RunDirectory.CreateOrContinue(unit.Directory, LabRuns.Training, replace: false))
         {
-            // Another process (here: this test) holds the run: the sweep stops before training anything.
-            var error = Assert.Throws<InvalidSettingException>(() => new SweepRunner(plan, parallel: 1, new StringWriter()).Run());
-            Assert.Equal(nameof(SweepRequest.OutputDirectory), error.Setting);
-            Assert.Contains("in use by another selfcorrect process", error.Message);
+            // Another process (here: this test) holds the run, as a concurrent shard would: this one does not train it.
+            var log = new StringWriter();
+            var busy = new SweepRunner(plan, parallel: 1, log).Run();
+            Assert.Equal(SweepRunStatus.Busy, busy.Trainings.Single().Status);
+            Assert.Contains("in use by another process", log.ToString());
             Assert.False(File.Exists(Path.Combine(unit.Directory, Checkpoint.FileName)));
+            Assert.Equal([unit], SweepRunner.Collect(plan).Unfinished);
         }
         var outcome = new SweepRunner(plan, parallel: 1, new StringWriter()).Run();
         Assert.Equal(SweepRunStatus.Trained, outcome.Trainings.Single().Status);
         Assert.True(RunDirectory.Holds(unit.Directory, LabRuns.Training));
+        Assert.True(SweepRunner.Collect(plan).Complete);
+    }
+
+    /// <summary>Two configurations of different sizes, two seeds each: four small trainings.</summary>
+    private const string TwoByTwo = "axis: micro\nbase: tiny\ntasks: [reference]\nconfigurations:\n" +
+        "  - name: one-layer\n    set: {model.layers: 1, training.steps: 8, training.checkpoint_every: 2}\n" +
+        "  - name: two-layers\n    set: {training.steps: 8, training.checkpoint_every: 2}\n";
+
+    private static string WriteSweepFile(string yaml)
+    {
+        string path = Path.Combine(NewDirectory(), "micro.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public void ShardsSplitTheTrainingsByEstimatedCostTheSameWayEveryTime()
+    {
+        var sweep = WriteAndLoad(TwoByTwo);
+        var plan = new SweepPlan(sweep, seeds: 3, NewDirectory());
+        var shards = Enumerable.Range(0, 2).Select(i => plan.TrainingsOf(new Shard(i, 2))).ToList();
+        Assert.Equal(plan.Trainings.OrderBy(r => r.Directory), shards.SelectMany(s => s).OrderBy(r => r.Directory));
+        Assert.Equal(shards[0].Select(r => r.Label), new SweepPlan(sweep, seeds: 3, NewDirectory()).TrainingsOf(new Shard(0, 2)).Select(r => r.Label));
+        // Three trainings of cost 2 and three of cost 1: the shards' costs differ by at most the cheapest training.
+        double[] costs = [.. shards.Select(s => s.Sum(SweepPlan.EstimatedCost))];
+        Assert.True(Math.Abs(costs[0] - costs[1]) <= plan.Trainings.Min(SweepPlan.EstimatedCost) + 1e-9, $"shard costs {costs[0]} and {costs[1]}");
+        Assert.Equal(2, SweepPlan.EstimatedCost(plan.Trainings.First(r => r.Configuration.Name == "two-layers")) / SweepPlan.EstimatedCost(plan.Trainings.First(r => r.Configuration.Name == "one-layer")));
+    }
+
+    [Fact]
+    public async Task ConcurrentShardsTrainEachUnitOnceAKilledShardResumesAndTheSummaryEqualsASequentialSweeps()
+    {
+        string file = WriteSweepFile(TwoByTwo);
+        string sequential = NewDirectory(), sharded = NewDirectory();
+        SweepRequest Request(string output, Shard? shard = null, bool aggregate = false) =>
+            new() { Preset = file, Seeds = 2, OutputDirectory = output, Threads = 1, Shard = shard, Aggregate = aggregate };
+        SweepExperiment.Run(Request(sequential), new StringWriter());
+
+        // Shard 0 is stopped at its second logged step (as Slurm's preemption would), while shard 1 runs beside it.
+        using var stop = new CancellationTokenSource();
+        var stopping = new CancelOnLine("step 4/8", stop);
+        var first = Task.Run(() => SweepExperiment.Run(Request(sharded, new Shard(0, 2)), stopping, stop.Token));
+        var second = Task.Run(() => SweepExperiment.Run(Request(sharded, new Shard(1, 2)), new StringWriter()));
+        var (killed, other) = (await first, await second);
+        Assert.True(killed.Interrupted);
+        Assert.DoesNotContain(other.Trainings, t => t.Status == SweepRunStatus.Busy);
+        Assert.False(File.Exists(Path.Combine(sharded, SweepReport.SummaryFile)));
+        var aggregateEarly = SweepExperiment.Run(Request(sharded, aggregate: true), new StringWriter());
+        Assert.NotEmpty(aggregateEarly.Unfinished);
+
+        var resumed = SweepExperiment.Run(Request(sharded, new Shard(0, 2)), new StringWriter());
+        Assert.Contains(resumed.Trainings, t => t.Status == SweepRunStatus.Resumed);
+        // Every training was trained by exactly one shard: the two shards' trainings are disjoint and cover the sweep.
+        var trainedBy = killed.Trainings.Concat(resumed.Trainings).Concat(other.Trainings)
+            .Where(t => t.Status is SweepRunStatus.Trained or SweepRunStatus.Resumed).GroupBy(t => t.Run.Label).ToList();
+        Assert.Equal(4, trainedBy.Count);
+        Assert.Empty(resumed.Unfinished);
+        Assert.Equal(File.ReadAllText(Path.Combine(sequential, SweepReport.SummaryFile)), File.ReadAllText(Path.Combine(sharded, SweepReport.SummaryFile)));
+        var plan = new SweepPlan(SweepFile.Load(file), 2, sharded);
+        foreach (var run in plan.Trainings)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(run.Directory.Replace(sharded, sequential), Checkpoint.FileName)), File.ReadAllBytes(Path.Combine(run.Directory, Checkpoint.FileName)));
+
+        var aggregated = SweepExperiment.Run(Request(sharded, aggregate: true), new StringWriter());
+        Assert.Empty(aggregated.Unfinished);
+        Assert.Equal(4, aggregated.Trainings.Count);
+        Assert.Equal(File.ReadAllText(Path.Combine(sequential, SweepReport.SummaryFile)), File.ReadAllText(Path.Combine(sharded, SweepReport.SummaryFile)));
+    }
+
+    /// <summary>A log that cancels <paramref name="stop"/> when a line containing <paramref name="text"/> is written.</summary>
+    private sealed class CancelOnLine(string text, CancellationTokenSource stop) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(text, StringComparison.Ordinal) == true) stop.Cancel();
+        }
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class CliRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exitCode = await CliApp.RunAsync(args, output, error);
+        int exitCode = await CliApp.RunAsync(LabCli.BuildRootCommand(), args, output, error);
         return new Result(exitCode, output.ToString(), error.ToString());
     }
 

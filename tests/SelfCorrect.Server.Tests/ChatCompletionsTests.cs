@@ -76,6 +76,9 @@ public sealed class ChatCompletionsTests
     [Theory]
     [InlineData("{\"self_correction\": {\"strategy\": \"vibes\"}}", "self_correction.strategy", "unknown_strategy")]
     [InlineData("{\"self_correction\": {\"rounds\": -1}}", "self_correction.rounds", "invalid_value")]
+    [InlineData("{\"self_correction\": {\"strategy\": \"rank\", \"candidates\": 0}}", "self_correction.candidates", "invalid_value")]
+    [InlineData("{\"self_correction\": {\"strategy\": \"rank\", \"candidates\": 1.5}}", "self_correction.candidates", null)]
+    [InlineData("{\"self_correction\": {\"strategy\": \"rank\", \"candidate\": 2}}", "self_correction.candidate", null)]
     [InlineData("{\"model\": \"gpt-nope\"}", "model", "model_not_found")]
     [InlineData("{\"n\": 2}", "n", null)]
     [InlineData("{\"messages\": [{\"role\": \"system\", \"content\": \"no question\"}]}", "messages", null)]
@@ -104,7 +107,8 @@ public sealed class ChatCompletionsTests
         await using var gateway = await Gateway.StartAsync(upstream, options => options with
         {
             LoggerProvider = logs,
-            Backend = options.Backend with { RequestTimeout = TimeSpan.FromMilliseconds(500) },
+            // Long enough for the first (cold) upstream call on a loaded machine; the hang still ends in seconds.
+            Backend = options.Backend with { RequestTimeout = TimeSpan.FromSeconds(3) },
         });
 
         upstream.Script(new Answer("first"), new Status(503));
@@ -121,6 +125,32 @@ public sealed class ChatCompletionsTests
         Assert.DoesNotContain(Gateway.UpstreamKey, json.ToJsonString() + hung.ToJsonString() + logs.Text);
         Assert.DoesNotContain("secret question", logs.Text);
         Assert.Contains(" 502 ", logs.Text);
+    }
+
+    [Fact]
+    public async Task RankWithCandidates_ChosenPerRequest_AndAsAnAliasDefault()
+    {
+        await using var upstream = await StartAsync();
+        string config = Path.Combine(Directory.CreateTempSubdirectory("selfcorrect-serve-").FullName, "serve.yaml");
+        File.WriteAllText(config, $"models:\n  - name: ranked\n    model: openai:m\n    endpoint: {upstream.BaseUri}\n    strategy: rank\n    candidates: 4\n");
+        await using var gateway = await Gateway.StartAsync(upstream, options => options with { ConfigFile = config });
+
+        upstream.Script();
+        var (status, json, _) = await gateway.PostAsync(Gateway.Body("q", new JsonObject { ["self_correction"] = new JsonObject { ["strategy"] = "rank", ["candidates"] = 2 } }));
+        Assert.Equal(200, status);
+        // Two candidates, a score for each, and the final answer.
+        Assert.Equal(5, upstream.Requests.Count);
+        Assert.Equal("rank", (string?)json["self_correction"]!["strategy"]);
+        Assert.Equal(5, json["self_correction"]!["stages"]!.AsArray().Count);
+
+        upstream.Script();
+        var ranked = Gateway.Body("q");
+        ranked["model"] = "ranked";
+        (status, _, _) = await gateway.PostAsync(ranked);
+        Assert.Equal(200, status);
+        Assert.Equal(9, upstream.Requests.Count);
+        var models = JsonNode.Parse(await gateway.Http.GetStringAsync("v1/models"))!["data"]!.AsArray();
+        Assert.Equal(4, (int)models.Single(model => (string?)model!["id"] == "ranked")!["self_correction"]!["candidates"]!);
     }
 
     [Fact]

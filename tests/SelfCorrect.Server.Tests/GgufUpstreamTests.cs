@@ -35,4 +35,47 @@ public sealed class GgufUpstreamTests
         // Greedy decoding: the streamed answer is the one the JSON request got.
         Assert.Equal((string?)json["choices"]![0]!["message"]!["content"], sse.Content);
     }
+
+    [TinyModelFact]
+    public async Task TinyGgufBatched_ConcurrentClients_GetTheAnswersTheyGetOneAtATime()
+    {
+        async Task<List<string>> AnswersAsync(int maxBatch, bool concurrently)
+        {
+            await using var server = await SelfCorrectServer.StartAsync(new ServerOptions
+            {
+                Port = 0,
+                Model = ModelSpec.Parse("gguf:" + TestModels.TinyGgufPath),
+                Backend = new BackendOptions { ContextSize = 512, Threads = 2, MaxBatch = maxBatch },
+                LoggerProvider = new CapturingLoggerProvider(),
+            });
+            using var http = new HttpClient { BaseAddress = server.RootUri };
+            // Seeded sampling, a seed per client: each answer depends on its own sampler only.
+            async Task<string> AskAsync(int client)
+            {
+                var body = Gateway.Body($"Question {client}?");
+                body["temperature"] = 0.9;
+                body["seed"] = client;
+                body["max_tokens"] = 8;
+                using var response = await http.PostAsync("v1/chat/completions", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+                var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                Assert.True(response.IsSuccessStatusCode, json.ToJsonString());
+                return (string)json["choices"]![0]!["message"]!["content"]!;
+            }
+            if (concurrently)
+            {
+                var together = await Task.WhenAll(Enumerable.Range(0, 4).Select(AskAsync));
+                Assert.True(Assert.IsType<BatchedGgufChatClient>(server.Models[0].Upstream).PeakBatch > 1);
+                return [.. together];
+            }
+            var answers = new List<string>();
+            for (int client = 0; client < 4; client++) answers.Add(await AskAsync(client));
+            return answers;
+        }
+
+        var oneAtATime = await AnswersAsync(maxBatch: 1, concurrently: false);
+        var batched = await AnswersAsync(maxBatch: 4, concurrently: true);
+
+        Assert.Equal(oneAtATime, batched);
+        Assert.True(batched.Distinct().Count() > 1);
+    }
 }

@@ -13,12 +13,13 @@ public sealed class ServeCommandTests
     [InlineData("--strategy", "vibes", "error: --strategy: unknown strategy 'vibes'")]
     [InlineData("--rounds", "-1", "error: --rounds:")]
     [InlineData("--max-concurrent", "0", "error: --max-concurrent: must be ≥ 1")]
+    [InlineData("--max-batch", "0", "error: --max-batch: must be between 1 and 256")]
     [InlineData("--host", "example.org", "error: --host: 'example.org' is not an IP address")]
     public async Task BadOption_OneLineNamingTheOption_Exit2(string option, string value, string expected)
     {
         var error = new StringWriter();
         Environment.SetEnvironmentVariable(Gateway.UpstreamKeyVariable, Gateway.UpstreamKey);
-        int exit = await CliApp.RunAsync(["serve", "--model", "openai:m", "--endpoint", "http://127.0.0.1:9/v1", "--api-key-env", Gateway.UpstreamKeyVariable, "--port", "0", option, value],
+        int exit = await CliApp.RunAsync(CliApp.BuildRootCommand(), ["serve", "--model", "openai:m", "--endpoint", "http://127.0.0.1:9/v1", "--api-key-env", Gateway.UpstreamKeyVariable, "--port", "0", option, value],
             new StringWriter(), error);
 
         Assert.Equal(CliApp.UsageErrorExitCode, exit);
@@ -30,7 +31,7 @@ public sealed class ServeCommandTests
     {
         await using var upstream = await StartAsync(TimeSpan.FromMilliseconds(1500), (_, _) => new Answer("drained"));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { RepositoryPaths.CliDll, "serve", "--model", "openai:m", "--endpoint", upstream.BaseUri.ToString(),
+        foreach (string argument in new[] { RepositoryPaths.ToolDll, "serve", "--model", "openai:m", "--endpoint", upstream.BaseUri.ToString(),
                      "--api-key-env", Gateway.UpstreamKeyVariable, "--port", "0", "--strategy", "none", "--max-retries", "0" })
             start.ArgumentList.Add(argument);
         start.Environment[Gateway.UpstreamKeyVariable] = Gateway.UpstreamKey;

@@ -160,7 +160,7 @@ public sealed class ConstructedTransformer : Module<Tensor, Tensor>
         var r = rewards.to_type(dtype);
         var initial = initialWeights is null
             ? zeros_like(x)
-            : einsum("bij,bj->bi", initialWeights.to_type(dtype).expand(x.shape[0], -1, -1), x);
+            : einsum("bij,bj->bi", initialWeights.to(dtype, x.device).expand(x.shape[0], -1, -1), x);
         using var noGrad = no_grad();
         if (!Causal)
         {

@@ -75,7 +75,7 @@ public sealed class ConstructionLayout
         using var scope = NewDisposeScope();
         var context = TripletTokens(query, responses, rewards, initialPrediction: null);
         long b = responses.shape[0];
-        var token = zeros([b, 1, Width], responses.dtype);
+        var token = zeros([b, 1, Width], responses.dtype, responses.device);
         token[.., 0, One] = 1;
         token[.., 0, Eliminated] = 1;
         token[.., 0, IsQuery] = 1;
@@ -92,7 +92,7 @@ public sealed class ConstructionLayout
         using var scope = NewDisposeScope();
         var context = TripletTokens(query, responses, rewards, initialPrediction);
         long b = responses.shape[0];
-        var sink = zeros([b, 1, Width], responses.dtype);
+        var sink = zeros([b, 1, Width], responses.dtype, responses.device);
         sink[.., 0, One] = 1;
         sink[.., 0, Sink] = 1;
         sink[.., 0, Reward] = sinkReward;
@@ -107,7 +107,7 @@ public sealed class ConstructionLayout
     private Tensor TripletTokens(Tensor query, Tensor responses, Tensor rewards, Tensor? initialPrediction)
     {
         long b = responses.shape[0], n = responses.shape[1];
-        var tokens = zeros([b, n, Width], responses.dtype);
+        var tokens = zeros([b, n, Width], responses.dtype, responses.device);
         var squaredQueryNorm = query.square().sum(-1).view(-1, 1, 1);
         tokens[.., .., TensorIndex.Slice(Response, Response + Dimension)] = responses;
         tokens[.., .., TensorIndex.Slice(ScaledResponse, ScaledResponse + Dimension)] = squaredQueryNorm * responses;

@@ -18,7 +18,7 @@ internal static class ConstructionVerification
     {
         using var scope = NewDisposeScope();
         long b = batch.Size, d = batch.Dimension;
-        var responses = cat([batch.Responses.to_type(ScalarType.Float64), zeros([b, 1, d], ScalarType.Float64)], 1);
+        var responses = cat([batch.Responses.to_type(ScalarType.Float64), zeros([b, 1, d], ScalarType.Float64, batch.Responses.device)], 1);
         // The extra triplet's reward sits below all others so it would not even change the ranking of the others.
         var rewards64 = batch.Rewards.to_type(ScalarType.Float64);
         var rewards = cat([rewards64, rewards64.min(1, keepdim: true).values - 1], 1);

@@ -4,7 +4,7 @@ using SelfCorrect.Common;
 namespace SelfCorrect.Alignment.Experiments;
 
 /// <summary>Settings of <c>selfcorrect ica baselines</c>; <see cref="Validate"/> runs before anything runs or is written.</summary>
-public sealed record BaselinesSettings
+public sealed record BaselinesSettings : IExperimentSettings
 {
     /// <summary>The task by name (<see cref="AlignmentTasks.Names"/>): <c>reference</c> (degenerate, as the paper's code) or <c>noisy</c>.</summary>
     public string Task { get; init; } = "reference";

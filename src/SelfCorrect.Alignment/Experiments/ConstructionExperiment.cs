@@ -37,9 +37,10 @@ public static class ConstructionExperiment
     /// <param name="FirstPrefixMaxAbsoluteError">Causal only: max |ŷ_1 - ŷ_0| (GD on one triplet does not move).</param>
     /// <param name="SmallestSpacings">Per context, the least distance between two of its rewards, Δ.</param>
     /// <param name="SpacingBins">The error at the requested β by β·Δ: outside the enforced gap (the reference task) the bound does not hold.</param>
+    /// <param name="Device">Where it was computed, as <see cref="TorchDevices.Describe"/> writes it.</param>
     public sealed record Result(ConstructionSettings Settings, IReadOnlyList<ConstructionErrorPoint> Points, double Slope,
         int SlopePoints, IReadOnlyList<double>? PrefixMaxErrors, double? FirstPrefixMaxAbsoluteError,
-        IReadOnlyList<double> SmallestSpacings, IReadOnlyList<SpacingBin> SpacingBins);
+        IReadOnlyList<double> SmallestSpacings, IReadOnlyList<SpacingBin> SpacingBins, string Device);
 
     /// <summary>Edges of the β·Δ bins: below the elimination threshold (≈ 4), the decay window, the float64 floor (≈ 30).</summary>
     private static readonly double[] SpacingBinEdges = [0, 1, 4, 10, 20, 30, double.PositiveInfinity];
@@ -48,12 +49,12 @@ public static class ConstructionExperiment
     /// <c>ica construct</c>: runs the sweep, writes its files into the request's output directory (held while it
     /// works) and prints the table.
     /// </summary>
-    public static Result Run(ConstructionRequest request, TextWriter output)
+    public static Result Run(ExperimentRequest<ConstructionSettings> request, TextWriter output)
     {
         request.Validate();
         using var directory = RunDirectory.Create(request.OutputDirectory, LabRuns.Construction, request.Force, nameof(request.OutputDirectory), nameof(request.Force));
         TorchThreads.Apply(request.Threads);
-        var result = Run(request.Settings);
+        var result = Run(request.Settings, TorchDevices.Resolve(request.Device, nameof(request.Device)));
         Write(result, directory.Path);
         output.Write(FormatTable(result));
         output.WriteLine($"wrote {Path.Combine(directory.Path, "errors.csv")}, summary.json, error_vs_beta_gap.png/.svg");
@@ -61,13 +62,16 @@ public static class ConstructionExperiment
     }
 
     /// <summary>Builds the construction at each β of the sweep and measures its error against explicit GD on the same fresh contexts; nothing is written.</summary>
-    public static Result Run(ConstructionSettings settings)
+    /// <param name="settings">The task, the β sweep and the budgets; validated first.</param>
+    /// <param name="device">Where the constructions and the reference run (null: the CPU); the contexts are drawn on the CPU.</param>
+    public static Result Run(ConstructionSettings settings, Device? device = null)
     {
         settings.Validate();
+        device ??= CPU;
         using var scope = NewDisposeScope();
         var task = settings.CreateTask();
         using var generator = Seeds.Generator(settings.Seed, "construction-contexts");
-        var batch = task.Sample(settings.Contexts, generator, ScalarType.Float64);
+        var batch = task.Sample(settings.Contexts, generator, ScalarType.Float64).MoveTo(device);
         var reference = ConstructionVerification.PrefixReference(settings.Objective, batch, settings.Eta, settings.Steps);
         var points = new List<ConstructionErrorPoint>();
         IReadOnlyList<double>? prefixErrors = null;
@@ -78,6 +82,7 @@ public static class ConstructionExperiment
             using var pointScope = NewDisposeScope();
             double beta = betaGap / settings.Gap;
             var model = Build(settings, beta);
+            model.to(device);
             var predicted = model.Predict(batch.Query, batch.Responses, batch.Rewards);
             Tensor errors;
             if (settings.Causal)
@@ -87,23 +92,24 @@ public static class ConstructionExperiment
                 errors = perPrefix.flatten();
                 if (betaGap == settings.Beta * settings.Gap)
                 {
-                    perContextAtBeta = perPrefix.max(1).values.data<double>().ToArray();
-                    prefixErrors = perPrefix.max(0).values.data<double>().ToArray();
+                    perContextAtBeta = perPrefix.max(1).values.cpu().data<double>().ToArray();
+                    prefixErrors = perPrefix.max(0).values.cpu().data<double>().ToArray();
                     firstPrefix = (predicted.select(1, 0).to_type(ScalarType.Float64) - reference.select(1, 0)).norm(-1).max().ToDouble();
                 }
             }
             else
             {
                 errors = ConstructionVerification.RelativeError(predicted, reference.select(1, settings.ResponseCount - 1));
-                if (betaGap == settings.Beta * settings.Gap) perContextAtBeta = errors.data<double>().ToArray();
+                if (betaGap == settings.Beta * settings.Gap) perContextAtBeta = errors.cpu().data<double>().ToArray();
             }
             points.Add(new ConstructionErrorPoint(beta, betaGap, errors.max().ToDouble(), errors.median().ToDouble()));
             model.Dispose();
         }
         var (slope, used) = DecaySlope(points, settings.DType);
         var sorted = batch.Rewards.sort(-1).Values;
-        double[] spacings = (sorted.narrow(1, 1, settings.ResponseCount - 1) - sorted.narrow(1, 0, settings.ResponseCount - 1)).min(1).values.data<double>().ToArray();
-        return new Result(settings, points, slope, used, prefixErrors, firstPrefix, spacings, BinBySpacing(settings.Beta, spacings, perContextAtBeta));
+        double[] spacings = (sorted.narrow(1, 1, settings.ResponseCount - 1) - sorted.narrow(1, 0, settings.ResponseCount - 1)).min(1).values.cpu().data<double>().ToArray();
+        return new Result(settings, points, slope, used, prefixErrors, firstPrefix, spacings, BinBySpacing(settings.Beta, spacings, perContextAtBeta),
+            TorchDevices.Describe(device));
     }
 
     private static List<SpacingBin> BinBySpacing(double beta, double[] spacings, double[] errors)
@@ -203,6 +209,7 @@ public static class ConstructionExperiment
                 seed = result.Settings.Seed,
                 task = result.Settings.Task,
             },
+            device = result.Device,
             smallest_reward_spacing = new { min = result.SmallestSpacings.Min(), median = result.SmallestSpacings.Order().ElementAt((result.SmallestSpacings.Count - 1) / 2) },
             error_by_beta_spacing = result.SpacingBins.Select(b => new { low = b.Low, high = double.IsPositiveInfinity(b.High) ? (double?)null : b.High, contexts = b.Contexts, median_rel_error = b.MedianRelativeError, max_rel_error = b.MaxRelativeError }),
             reference = "ExplicitGradientDescent (analytic gradient, float64) on the same contexts, read after all N triplets",

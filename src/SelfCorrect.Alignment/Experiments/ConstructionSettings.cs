@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace SelfCorrect.Alignment.Experiments;
 
 /// <summary>Settings of <c>selfcorrect ica construct</c>; validated before anything runs or is written.</summary>
-public sealed record ConstructionSettings
+public sealed record ConstructionSettings : IExperimentSettings
 {
     /// <summary>The loss the construction descends: Plackett-Luce over N responses, or Bradley-Terry (N = 2).</summary>
     public RankingObjective Objective { get; init; } = RankingObjective.PlackettLuce;

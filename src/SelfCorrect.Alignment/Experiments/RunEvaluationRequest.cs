@@ -12,9 +12,16 @@ public sealed record RunEvaluationRequest
     /// <summary>Result (b): reward noise shown at evaluation to the transformer, explicit GD and the Adam baseline.</summary>
     public bool Noise { get; init; }
 
-    /// <summary>libtorch threads (null: libtorch's choice).</summary>
+    /// <summary>libtorch threads (null: <see cref="TorchThreads.DefaultFor"/> one run).</summary>
     public int? Threads { get; init; }
 
-    /// <summary>Checks the thread count before anything loads.</summary>
-    public void Validate() => TorchThreads.Validate(Threads, nameof(Threads));
+    /// <summary><see cref="TorchDevices"/> name (null: <see cref="TorchDevices.Default"/>).</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Checks the thread count and the device before anything loads.</summary>
+    public void Validate()
+    {
+        TorchThreads.Validate(Threads, nameof(Threads));
+        TorchDevices.Resolve(Device, nameof(Device));
+    }
 }

@@ -7,6 +7,8 @@ using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Alignment.Training;
 using SelfCorrect.Common;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace SelfCorrect.Alignment.Experiments;
 
@@ -29,21 +31,22 @@ public static class TrainedModelEvaluation
         request.Validate();
         using var run = RunDirectory.OpenExisting(request.RunDirectory, LabRuns.Training, nameof(request.RunDirectory));
         TorchThreads.Apply(request.Threads);
-        Report(run.Path, request.Comparison, request.Noise, output);
+        Report(run.Path, request.Comparison, request.Noise, output, TorchDevices.Resolve(request.Device, nameof(request.Device)));
     }
 
     /// <summary>
     /// Result (a), result (b) or both for the finished run in <paramref name="runDirectory"/> (which the caller holds):
-    /// writes each result's files and prints its tables, "mean [95% CI]" at the k worth showing.
+    /// writes each result's files and prints its tables, "mean [95% CI]" at the k worth showing. Computes on
+    /// <paramref name="device"/> (null: the CPU).
     /// </summary>
-    public static void Report(string runDirectory, bool comparison, bool noise, TextWriter output)
+    public static void Report(string runDirectory, bool comparison, bool noise, TextWriter output, Device? device = null)
     {
-        var (config, model) = LoadRun(runDirectory);
+        var (config, model) = LoadRun(runDirectory, device);
         using var _ = model;
         var ks = ErrorReport.TableKs(config.Task.N);
         if (comparison)
         {
-            var (points, agreement) = CompareWithReferenceLearners(config, model, runDirectory, learner => output.WriteLine($"evaluating {learner} ..."));
+            var (points, agreement) = CompareWithReferenceLearners(config, model, runDirectory, learner => output.WriteLine($"evaluating {learner} ..."), device);
             foreach (var metric in ErrorMetric.All)
             {
                 output.WriteLine();
@@ -61,7 +64,7 @@ public static class TrainedModelEvaluation
         }
         if (noise)
         {
-            var points = NoiseStudy(config, model, runDirectory, level => output.WriteLine($"noise {level} ..."));
+            var points = NoiseStudy(config, model, runDirectory, level => output.WriteLine($"noise {level} ..."), device);
             int[] noiseKs = new[] { 2, 15, config.Task.N - 1 }.Where(k => k <= config.Task.N - 1).Distinct().ToArray();
             foreach (var metric in ErrorMetric.All)
             {
@@ -75,14 +78,18 @@ public static class TrainedModelEvaluation
         }
     }
 
-    /// <summary>Loads the run's resolved config and its final checkpoint.</summary>
-    public static (ExperimentConfig Config, InContextTransformer Model) LoadRun(string runDirectory)
+    /// <summary>Loads the run's resolved config and its final checkpoint, the model on <paramref name="device"/> (null: the CPU).</summary>
+    public static (ExperimentConfig Config, InContextTransformer Model) LoadRun(string runDirectory, Device? device = null)
     {
         var config = PresetLoader.LoadResolved(Path.Combine(runDirectory, LabRuns.ConfigFile));
         var model = Trainer.CreateModel(config);
         int step = Checkpoint.Load(Path.Combine(runDirectory, Checkpoint.FileName), model, null, Trainer.Fingerprint(config));
         if (step < config.Training.Steps)
+        {
+            model.Dispose();
             throw new InvalidDataException($"{runDirectory}: training stopped at step {step} of {config.Training.Steps}; resume the run to finish its training first");
+        }
+        if (device is not null) model.to(device);
         model.eval();
         return (config, model);
     }
@@ -92,17 +99,17 @@ public static class TrainedModelEvaluation
 
     /// <summary>Result (a). Writes eval/errors.csv, summary.json, transformer_vs_gd.csv and one figure per metric.</summary>
     public static Comparison CompareWithReferenceLearners(ExperimentConfig config, InContextTransformer model,
-        string runDirectory, Action<string>? progress = null)
+        string runDirectory, Action<string>? progress = null, Device? device = null)
     {
         var e = config.Evaluation;
         var task = config.CreateTask();
-        var references = BaselinesExperiment.ReferenceLearners(task, e.Seed, e.GdSteps, e.HeldOutContexts, out double eta);
-        using var batch = SampleContexts(task, e);
+        var references = BaselinesExperiment.ReferenceLearners(task, e.Seed, e.GdSteps, e.HeldOutContexts, out double eta, device);
+        using var batch = SampleContexts(task, e, device);
         var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
         var points = evaluation.Evaluate([model, .. references], batch, progress: progress);
         string directory = Path.Combine(runDirectory, ComparisonDirectory);
         var agreement = AgreementWithGradientDescent(model, references.OfType<ExplicitGradientDescent>().Single(), batch, evaluation.Bootstrap);
-        WriteResults(directory, points, new { evaluation = e, gd_eta = eta, gd_steps = e.GdSteps, task = config.Task },
+        WriteResults(directory, points, new { evaluation = e, gd_eta = eta, gd_steps = e.GdSteps, task = config.Task, device = TorchDevices.Describe(device ?? CPU) },
             $"Trained transformer vs reference learners ({config.Task.Name} task, {e.Contexts} contexts)");
         AtomicFile.WriteAllText(Path.Combine(directory, AgreementFile), ErrorReport.ToCsv(agreement));
         return new Comparison(points, agreement);
@@ -148,17 +155,17 @@ public static class TrainedModelEvaluation
     /// with its shrinking budget and with a fixed one. Learner names carry the noise level, e.g. "GD-pl p=0.25".
     /// </summary>
     public static IReadOnlyList<ErrorPoint> NoiseStudy(ExperimentConfig config, InContextTransformer model, string runDirectory,
-        Action<string>? progress = null)
+        Action<string>? progress = null, Device? device = null)
     {
         var e = config.Evaluation;
         var task = config.CreateTask();
         using var heldOutGenerator = Seeds.Generator(e.Seed, "eta-grid-held-out");
-        using var heldOut = task.Sample(e.HeldOutContexts, heldOutGenerator);
+        using var heldOut = task.Sample(e.HeldOutContexts, heldOutGenerator).MoveTo(device ?? CPU);
         // η is chosen once, on clean rewards; the step budget is the same at every noise level.
         double eta = EtaGridSearch.Search(candidate => new ExplicitGradientDescent(candidate, e.GdSteps), heldOut).BestEta;
         var gd = new ExplicitGradientDescent(eta, e.GdSteps);
         var adamFixed = new AdamPlackettLuce(e.Seed, name: AdamFixedBudget);
-        using var clean = SampleContexts(task, e);
+        using var clean = SampleContexts(task, e, device);
         var evaluation = new LearnerEvaluation(e.Bootstrap, e.Seed);
         var points = new List<ErrorPoint>();
         foreach (double p in e.NoiseLevels)
@@ -179,6 +186,7 @@ public static class TrainedModelEvaluation
             adam_steps = e.NoiseLevels.ToDictionary(NoiseLabel, p => new Dictionary<string, int> { [AdamReferenceBudget] = AdamPlackettLuce.ReferenceNoiseSteps(p), [AdamFixedBudget] = adamFixed.Steps }),
             learners = NoiseLearners.ToDictionary(l => l.Learner, l => l.Meaning),
             task = config.Task,
+            device = TorchDevices.Describe(device ?? CPU),
         }, plotTitle: null);
         foreach (var (learner, note, _) in NoiseLearners)
             foreach (var metric in ErrorMetric.All)
@@ -188,11 +196,14 @@ public static class TrainedModelEvaluation
         return points;
     }
 
-    /// <summary>The fresh evaluation contexts of <paramref name="task"/>: the same for every model evaluated with these settings.</summary>
-    public static AlignmentBatch SampleContexts(IAlignmentTask task, EvaluationSettings e)
+    /// <summary>
+    /// The fresh evaluation contexts of <paramref name="task"/>: the same for every model evaluated with these
+    /// settings, drawn on the CPU and moved to <paramref name="device"/> (null: left on the CPU).
+    /// </summary>
+    public static AlignmentBatch SampleContexts(IAlignmentTask task, EvaluationSettings e, Device? device = null)
     {
         using var generator = Seeds.Generator(e.Seed, "evaluation-contexts");
-        return task.Sample(e.Contexts, generator);
+        return task.Sample(e.Contexts, generator).MoveTo(device ?? CPU);
     }
 
     /// <summary>

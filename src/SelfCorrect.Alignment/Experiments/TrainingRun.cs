@@ -13,12 +13,16 @@ public sealed class TrainingRun : IDisposable
 {
     private readonly RunDirectory runDirectory;
 
-    private TrainingRun(RunDirectory runDirectory, ExperimentConfig config, bool resuming)
+    private TrainingRun(RunDirectory runDirectory, ExperimentConfig config, bool resuming, TorchSharp.torch.Device device)
     {
         this.runDirectory = runDirectory;
         Config = config;
         Resuming = resuming;
+        Device = device;
     }
+
+    /// <summary>Where training and evaluation compute (the request's <see cref="TrainingRunRequest.Device"/>).</summary>
+    public TorchSharp.torch.Device Device { get; }
 
     /// <summary>The run directory as given.</summary>
     public string Directory => runDirectory.Path;
@@ -55,7 +59,7 @@ public sealed class TrainingRun : IDisposable
                 AtomicFile.WriteAllText(run.PathOf(LabRuns.ConfigFile), PresetLoader.ToYaml(config));
             }
             TorchThreads.Apply(request.Threads);
-            return new TrainingRun(run, config, request.Resume);
+            return new TrainingRun(run, config, request.Resume, TorchDevices.Resolve(request.Device, nameof(request.Device)));
         }
         catch
         {
@@ -67,10 +71,10 @@ public sealed class TrainingRun : IDisposable
     /// <summary>Trains to the last step (or until cancelled, saving a checkpoint).</summary>
     /// <exception cref="TrainingDivergedException">The loss stopped being a finite number.</exception>
     public TrainingOutcome Train(ITrainingProgress? progress = null, CancellationToken cancellationToken = default) =>
-        new Trainer(Config, Directory).Train(Resuming, progress, cancellationToken);
+        new Trainer(Config, Directory, Device).Train(Resuming, progress, cancellationToken);
 
     /// <summary>The paper's results (a) and (b) for the trained run, written into it and printed to <paramref name="output"/>.</summary>
-    public void Evaluate(TextWriter output) => TrainedModelEvaluation.Report(Directory, comparison: true, noise: true, output);
+    public void Evaluate(TextWriter output) => TrainedModelEvaluation.Report(Directory, comparison: true, noise: true, output, Device);
 
     /// <summary>Releases the run directory's lock.</summary>
     public void Dispose() => runDirectory.Dispose();

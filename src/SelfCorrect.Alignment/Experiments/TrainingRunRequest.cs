@@ -24,8 +24,11 @@ public sealed record TrainingRunRequest
     /// <summary>Continue the training run in <see cref="OutputDirectory"/> from its last checkpoint.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>libtorch threads (null: libtorch's choice).</summary>
+    /// <summary>libtorch threads (null: <see cref="TorchThreads.DefaultFor"/> one run).</summary>
     public int? Threads { get; init; }
+
+    /// <summary><see cref="TorchDevices"/> name (null: <see cref="TorchDevices.Default"/>).</summary>
+    public string? Device { get; init; }
 
     /// <summary><see cref="Preset"/>, or <see cref="DefaultPreset"/>.</summary>
     public string PresetOrDefault => Preset ?? DefaultPreset;
@@ -33,10 +36,11 @@ public sealed record TrainingRunRequest
     /// <summary><see cref="OutputDirectory"/>, or runs/ followed by the preset's name.</summary>
     public string OutputDirectoryOrDefault => OutputDirectory ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(PresetOrDefault));
 
-    /// <summary>Checks the flags and the thread count before any preset is read (<see cref="Resume"/> and <see cref="Force"/> exclude each other).</summary>
+    /// <summary>Checks the flags, the thread count and the device before any preset is read (<see cref="Resume"/> and <see cref="Force"/> exclude each other).</summary>
     public void Validate()
     {
         if (Resume && Force) throw new InvalidSettingException(nameof(Resume), $"cannot be combined with {{{nameof(Force)}}}: one continues the run, the other replaces it");
         TorchThreads.Validate(Threads, nameof(Threads));
+        TorchDevices.Resolve(Device, nameof(Device));
     }
 }

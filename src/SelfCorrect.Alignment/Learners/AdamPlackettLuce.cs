@@ -63,13 +63,14 @@ public sealed class AdamPlackettLuce : IInContextLearner
         int k = batch.PrefixCount, d = batch.Dimension;
         using var generator = Seeds.Generator(Seed, "adam-pl-init");
         double bound = 1.0 / Math.Sqrt(d);
-        var initial = (rand([batch.Size, k, d, d], batch.Query.dtype, generator: generator) * 2 - 1) * bound;
+        // Drawn on the seeded CPU generator, then moved: the same start on every device.
+        var initial = ((rand([batch.Size, k, d, d], batch.Query.dtype, generator: generator) * 2 - 1) * bound).to(batch.Query.device);
         using var weights = new TorchSharp.Modules.Parameter(initial, requires_grad: true);
         using var optimizer = optim.Adam([weights], lr: LearningRate);
         var x = batch.Query.view(batch.Size, 1, d).expand(-1, k, -1);
         var ranked = RankedResponses.Rank(batch.Responses, batch.Rewards);
         var responses = ranked.Responses.unsqueeze(1);
-        var valid = ranked.PrefixMask(arange(1, k + 1, dtype: ScalarType.Int64));
+        var valid = ranked.PrefixMask(arange(1, k + 1, dtype: ScalarType.Int64, device: x.device));
         using (enable_grad())
         {
             for (int step = 0; step < Steps; step++)

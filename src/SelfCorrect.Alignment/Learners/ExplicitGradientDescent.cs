@@ -63,12 +63,12 @@ public sealed class ExplicitGradientDescent : IInContextLearner
         int k = batch.PrefixCount;
         var x = batch.Query;
         var prediction = InitialWeights is null
-            ? zeros([batch.Size, k, batch.Dimension], x.dtype)
-            : einsum("bij,bj->bi", InitialWeights.to_type(x.dtype).expand(batch.Size, -1, -1), x).unsqueeze(1).expand(-1, k, -1).clone();
+            ? zeros([batch.Size, k, batch.Dimension], x.dtype, x.device)
+            : einsum("bij,bj->bi", InitialWeights.to(x.dtype, x.device).expand(batch.Size, -1, -1), x).unsqueeze(1).expand(-1, k, -1).clone();
         var ranked = RankedResponses.Rank(batch.Responses, batch.Rewards);
         var responses = ranked.Responses.unsqueeze(1);                                   // [B, 1, N, d]
         var rewards = ranked.Rewards.unsqueeze(1);                                       // [B, 1, N]
-        var valid = ranked.PrefixMask(arange(1, k + 1, dtype: ScalarType.Int64));        // [B, K, N]
+        var valid = ranked.PrefixMask(arange(1, k + 1, dtype: ScalarType.Int64, device: x.device));        // [B, K, N]
         var stepScale = Eta * x.square().sum(-1).view(-1, 1, 1);                         // η·||x||²
         for (int step = 0; step < Steps; step++)
         {

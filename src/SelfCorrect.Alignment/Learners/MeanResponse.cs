@@ -14,7 +14,7 @@ public sealed class MeanResponse : IInContextLearner
     {
         using var scope = NewDisposeScope();
         var seen = batch.Responses.narrow(1, 0, batch.PrefixCount);
-        var counts = arange(1, batch.ResponseCount, dtype: seen.dtype).view(1, -1, 1);
+        var counts = arange(1, batch.ResponseCount, dtype: seen.dtype, device: seen.device).view(1, -1, 1);
         return (seen.cumsum(1) / counts).MoveToOuterDisposeScope();
     }
 }

@@ -25,7 +25,8 @@ public sealed class ContextBootstrap
     public IReadOnlyList<ErrorPoint> Summarise(string learner, string metric, Tensor errors)
     {
         using var scope = NewDisposeScope();
-        var values = errors.to_type(ScalarType.Float64);
+        // On the CPU, where the seeded generator draws and the summary is read.
+        var values = errors.to(ScalarType.Float64, CPU);
         int contexts = (int)values.shape[0], prefixes = (int)values.shape[1];
         using var generator = Seeds.Generator(Seed, "bootstrap");
         var resampled = randint(0, contexts, [Resamples, contexts], generator: generator);

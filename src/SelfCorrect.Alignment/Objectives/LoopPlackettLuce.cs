@@ -24,11 +24,11 @@ public static class LoopPlackettLuce
     {
         long contexts = responses.shape[0];
         int n = (int)responses.shape[1];
-        Tensor total = zeros([], predictions.dtype);
+        Tensor total = zeros([], predictions.dtype, predictions.device);
         long counted = 0;
         for (long b = 0; b < contexts; b++)
         {
-            Tensor contextLoss = zeros([], predictions.dtype);
+            Tensor contextLoss = zeros([], predictions.dtype, predictions.device);
             int prefixes = 0;
             for (int length = minimumPrefix; length < n; length++)
             {

@@ -31,6 +31,18 @@ public sealed record AlignmentBatch(Tensor Query, Tensor Responses, Tensor Rewar
         Query.narrow(0, start, count), Responses.narrow(0, start, count),
         Rewards.narrow(0, start, count), Target.narrow(0, start, count));
 
+    /// <summary>
+    /// The batch on <paramref name="device"/>: this one when it is there already, else a copy, and this one is
+    /// disposed. Tasks draw on the CPU (seeded generators) and experiments move the draws once, not per use.
+    /// </summary>
+    public AlignmentBatch MoveTo(Device device)
+    {
+        if (Query.device_type == device.type && Query.device_index == device.index) return this;
+        var moved = new AlignmentBatch(Query.to(device), Responses.to(device), Rewards.to(device), Target.to(device));
+        Dispose();
+        return moved;
+    }
+
     /// <summary>Disposes the four tensors.</summary>
     public void Dispose()
     {

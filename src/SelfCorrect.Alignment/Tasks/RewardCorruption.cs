@@ -25,8 +25,9 @@ public sealed class RewardCorruption
     {
         if (Probability == 0) return rewards.clone();
         using var scope = NewDisposeScope();
-        var replace = rand(rewards.shape, rewards.dtype, generator: generator) < Probability;
-        var fresh = rand(rewards.shape, rewards.dtype, generator: generator);
+        // Drawn on the seeded CPU generator, then moved: the same corruption on every device.
+        var replace = (rand(rewards.shape, rewards.dtype, generator: generator) < Probability).to(rewards.device);
+        var fresh = rand(rewards.shape, rewards.dtype, generator: generator).to(rewards.device);
         return where(replace, fresh, rewards).MoveToOuterDisposeScope();
     }
 

@@ -7,6 +7,7 @@ using SelfCorrect.Alignment.Models;
 using SelfCorrect.Alignment.Objectives;
 using SelfCorrect.Alignment.Tasks;
 using SelfCorrect.Common;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,24 +24,45 @@ public sealed class Trainer
     public const string LogFileName = "train_log.csv";
     private const string LogHeader = "step,loss,seconds";
 
+    /// <summary>One row per training session: the step it started from, the device and the libtorch threads it used.</summary>
+    public const string SessionsFileName = "sessions.csv";
+    private const string SessionsHeader = "first_step,device,threads,started_utc";
+
     private readonly ExperimentConfig config;
     private readonly string runDirectory;
 
     /// <summary>A trainer of <paramref name="config"/>'s model writing into <paramref name="runDirectory"/>.</summary>
-    public Trainer(ExperimentConfig config, string runDirectory)
+    /// <param name="config">The experiment: model, task, objective and training settings.</param>
+    /// <param name="runDirectory">Where the log, sessions and checkpoints go.</param>
+    /// <param name="device">Where the model and every batch live (null: the CPU).</param>
+    public Trainer(ExperimentConfig config, string runDirectory, Device? device = null)
     {
         config.Validate();
         this.config = config;
         this.runDirectory = runDirectory;
+        Device = device ?? CPU;
     }
+
+    /// <summary>Where the model and every batch live.</summary>
+    public Device Device { get; }
 
     /// <summary>The run's checkpoint file.</summary>
     public string CheckpointPath => Path.Combine(runDirectory, Checkpoint.FileName);
 
     private static readonly Lock GlobalGeneratorLock = new();
 
-    /// <summary>Model with the run's initial weights (seeded from the training seed).</summary>
-    public static InContextTransformer CreateModel(ExperimentConfig config)
+    /// <summary>
+    /// Model with the run's initial weights (seeded from the training seed), on <paramref name="device"/> (null: the
+    /// CPU). The weights are drawn on the CPU and then moved, so a seed gives the same start on every device.
+    /// </summary>
+    public static InContextTransformer CreateModel(ExperimentConfig config, Device? device = null)
+    {
+        var model = CreateModelOnCpu(config);
+        if (device is not null) model.to(device);
+        return model;
+    }
+
+    private static InContextTransformer CreateModelOnCpu(ExperimentConfig config)
     {
         // libtorch's default initialisation draws from its global generator: the lock keeps seeding and drawing
         // together when several runs start at once in one process (a sweep's parallel trainings).
@@ -67,11 +89,12 @@ public sealed class Trainer
     public TrainingOutcome Train(bool resume, ITrainingProgress? progress = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(runDirectory);
-        using var model = CreateModel(config);
+        using var model = CreateModel(config, Device);
         using var optimizer = optim.Adam(model.parameters(), lr: config.Training.LearningRate);
         string fingerprint = Fingerprint(config);
         int step = resume && File.Exists(CheckpointPath) ? Checkpoint.Load(CheckpointPath, model, optimizer, fingerprint) : 0;
         double secondsBefore = PrepareLog(step);
+        RecordSession(step + 1);
         int total = config.Training.Steps;
         progress?.Started(step + 1, total);
         var clock = Stopwatch.StartNew();
@@ -110,7 +133,7 @@ public sealed class Trainer
         int n = config.Training.Curriculum?.ResponsesAt(step, config.Task.N) ?? config.Task.N;
         using var dataGenerator = Seeds.Generator(config.Training.Seed, $"train-batch-{step}");
         using var noiseGenerator = Seeds.Generator(config.Training.Seed, $"train-reward-noise-{step}");
-        var batch = config.CreateTask(n).Sample(config.Training.BatchSize, dataGenerator);
+        var batch = config.CreateTask(n).Sample(config.Training.BatchSize, dataGenerator).MoveTo(Device);
         var rewards = corruption.Apply(batch.Rewards, noiseGenerator);
         foreach (var group in optimizer.ParamGroups) group.LearningRate = config.Training.LearningRateAt(step);
         optimizer.zero_grad();
@@ -146,6 +169,15 @@ public sealed class Trainer
         if (!File.Exists(path)) return 0;
         string? last = File.ReadLines(path).Skip(1).LastOrDefault(line => line.Length > 0);
         return last?.Split(',') is [_, _, var seconds] ? double.Parse(seconds, CultureInfo.InvariantCulture) : 0;
+    }
+
+    private void RecordSession(int firstStep)
+    {
+        string path = Path.Combine(runDirectory, SessionsFileName);
+        var rows = File.Exists(path) ? File.ReadAllLines(path).Where(line => line.Length > 0).ToList() : [SessionsHeader];
+        rows.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{firstStep},{TorchDevices.Describe(Device)},{get_num_threads()},{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}"));
+        AtomicFile.WriteAllText(path, string.Join('\n', rows) + "\n");
     }
 
     /// <summary>Keeps the log consistent with the checkpoint: rows past the resumed step are dropped. Returns the seconds already spent.</summary>

@@ -19,9 +19,10 @@ public static class IcaBaselinesCommand
         var output = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => Path.Combine("runs", "baselines") };
         var force = new Option<bool>("--force") { Description = "Replace an existing output directory." };
         var threads = TorchOptions.Threads();
+        var device = TorchOptions.Device();
         var command = new Command("baselines", "Evaluate the reference learners (no training) on fresh contexts; writes CSV, JSON and plots.")
         {
-            task, n, d, noise, contexts, seed, gdSteps, output, force, threads,
+            task, n, d, noise, contexts, seed, gdSteps, output, force, threads, device,
         };
         command.MapSetting(nameof(BaselinesSettings.Task), task)
             .MapSetting(nameof(BaselinesSettings.ResponseCount), n)
@@ -30,12 +31,13 @@ public static class IcaBaselinesCommand
             .MapSetting(nameof(BaselinesSettings.Contexts), contexts)
             .MapSetting(nameof(BaselinesSettings.Seed), seed)
             .MapSetting(nameof(BaselinesSettings.GdSteps), gdSteps)
-            .MapSetting(nameof(BaselinesRequest.OutputDirectory), output)
-            .MapSetting(nameof(BaselinesRequest.Force), force)
-            .MapSetting(nameof(BaselinesRequest.Threads), threads);
+            .MapSetting(nameof(ExperimentRequest<BaselinesSettings>.OutputDirectory), output)
+            .MapSetting(nameof(ExperimentRequest<BaselinesSettings>.Force), force)
+            .MapSetting(nameof(ExperimentRequest<BaselinesSettings>.Threads), threads)
+            .MapSetting(nameof(ExperimentRequest<BaselinesSettings>.Device), device);
         command.SetAction(parse =>
         {
-            BaselinesExperiment.Run(new BaselinesRequest
+            BaselinesExperiment.Run(new ExperimentRequest<BaselinesSettings>
             {
                 Settings = new BaselinesSettings
                 {
@@ -50,6 +52,7 @@ public static class IcaBaselinesCommand
                 OutputDirectory = parse.GetValue(output)!,
                 Force = parse.GetValue(force),
                 Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device),
             }, parse.InvocationConfiguration.Output);
             return 0;
         });

@@ -31,9 +31,10 @@ public static class IcaConstructCommand
         var output = new Option<string>("--out") { Description = "Output directory (errors.csv, summary.json, error_vs_beta_gap.png/.svg).", DefaultValueFactory = _ => Path.Combine("runs", "construct") };
         var force = new Option<bool>("--force") { Description = "Replace an existing output directory." };
         var threads = TorchOptions.Threads();
+        var device = TorchOptions.Device();
         var command = new Command("construct", "Build the transformer that performs GD on the PL/BT loss in context and measure its error against explicit GD over a β·gap sweep.")
         {
-            objective, n, d, steps, beta, gap, eta, contexts, dtype, ablate, causal, task, seed, output, force, threads,
+            objective, n, d, steps, beta, gap, eta, contexts, dtype, ablate, causal, task, seed, output, force, threads, device,
         };
         command.MapSetting(nameof(ConstructionSettings.Objective), objective)
             .MapSetting(nameof(ConstructionSettings.ResponseCount), n)
@@ -48,13 +49,14 @@ public static class IcaConstructCommand
             .MapSetting(nameof(ConstructionSettings.Causal), causal)
             .MapSetting(nameof(ConstructionSettings.Task), task)
             .MapSetting(nameof(ConstructionSettings.Seed), seed)
-            .MapSetting(nameof(ConstructionRequest.OutputDirectory), output)
-            .MapSetting(nameof(ConstructionRequest.Force), force)
-            .MapSetting(nameof(ConstructionRequest.Threads), threads);
+            .MapSetting(nameof(ExperimentRequest<ConstructionSettings>.OutputDirectory), output)
+            .MapSetting(nameof(ExperimentRequest<ConstructionSettings>.Force), force)
+            .MapSetting(nameof(ExperimentRequest<ConstructionSettings>.Threads), threads)
+            .MapSetting(nameof(ExperimentRequest<ConstructionSettings>.Device), device);
         command.SetAction(parse =>
         {
             var rankingObjective = RankingObjectives.Parse(parse.GetValue(objective)!);
-            ConstructionExperiment.Run(new ConstructionRequest
+            ConstructionExperiment.Run(new ExperimentRequest<ConstructionSettings>
             {
                 Settings = new ConstructionSettings
                 {
@@ -75,6 +77,7 @@ public static class IcaConstructCommand
                 OutputDirectory = parse.GetValue(output)!,
                 Force = parse.GetValue(force),
                 Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device),
             }, parse.InvocationConfiguration.Output);
             return 0;
         });

@@ -25,13 +25,15 @@ public static class IcaRunCommands
         var force = new Option<bool>("--force") { Description = "Replace an existing run directory." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
         var threads = TorchOptions.Threads();
-        var command = new Command(name, description) { preset, output, set, force, resume, threads };
+        var device = TorchOptions.Device();
+        var command = new Command(name, description) { preset, output, set, force, resume, threads, device };
         command.MapSetting(nameof(TrainingRunRequest.Preset), preset)
             .MapSetting(nameof(TrainingRunRequest.Overrides), set)
             .MapSetting(nameof(TrainingRunRequest.OutputDirectory), output)
             .MapSetting(nameof(TrainingRunRequest.Force), force)
             .MapSetting(nameof(TrainingRunRequest.Resume), resume)
-            .MapSetting(nameof(TrainingRunRequest.Threads), threads);
+            .MapSetting(nameof(TrainingRunRequest.Threads), threads)
+            .MapSetting(nameof(TrainingRunRequest.Device), device);
         command.SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
@@ -44,8 +46,9 @@ public static class IcaRunCommands
                 Force = parse.GetValue(force),
                 Resume = parse.GetValue(resume),
                 Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device),
             });
-            stdout.WriteLine($"run directory: {run.Directory}");
+            stdout.WriteLine($"run directory: {run.Directory} (device {SelfCorrect.Alignment.TorchDevices.Describe(run.Device)})");
             TrainingOutcome outcome;
             try
             {
@@ -72,9 +75,11 @@ public static class IcaRunCommands
     {
         var run = new Option<string>("--run") { Description = "A trained run directory.", Required = true };
         var threads = TorchOptions.Threads();
-        var command = new Command(name, description) { run, threads };
+        var device = TorchOptions.Device();
+        var command = new Command(name, description) { run, threads, device };
         command.MapSetting(nameof(RunEvaluationRequest.RunDirectory), run)
-            .MapSetting(nameof(RunEvaluationRequest.Threads), threads);
+            .MapSetting(nameof(RunEvaluationRequest.Threads), threads)
+            .MapSetting(nameof(RunEvaluationRequest.Device), device);
         command.SetAction(parse =>
         {
             TrainedModelEvaluation.Run(new RunEvaluationRequest
@@ -83,6 +88,7 @@ public static class IcaRunCommands
                 Comparison = !noise,
                 Noise = noise,
                 Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device),
             }, parse.InvocationConfiguration.Output);
             return 0;
         });

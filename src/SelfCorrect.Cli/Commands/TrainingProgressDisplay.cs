@@ -11,17 +11,13 @@ public static class TrainingProgressDisplay
 {
     public static T Run<T>(TextWriter output, Func<ITrainingProgress, T> work)
     {
-        if (!DrawsLive(output)) return work(new PlainLines(output));
+        if (!ConsoleProgress.DrawsLive(output)) return work(new PlainLines(output));
         T result = default!;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context => result = work(new LiveBar(context.AddTask("training", maxValue: 1))));
         return result;
     }
-
-    /// <summary>Whether Spectre can draw a live bar on this output: the real console, an interactive terminal.</summary>
-    public static bool DrawsLive(TextWriter output) =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
     private sealed class LiveBar(ProgressTask task) : ITrainingProgress
     {

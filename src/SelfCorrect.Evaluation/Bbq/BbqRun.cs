@@ -85,16 +85,16 @@ public static class BbqRun
             [ProtocolDeviations.Key] = deviations,
         };
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
-            nameof(BbqRunRequest.OutDirectory), nameof(BbqRunRequest.Force));
-        string responsesPath = directory.PathOf(ResponsesFileName);
+            nameof(BbqRunRequest.OutDirectory), nameof(BbqRunRequest.Force), request.Shard);
+        var mine = directory.Shard.Slice(plan.Selected);
         RunOutcome outcome;
         string? torn;
         int alreadyDone;
-        using (var store = RecordStore<ResponseRecord>.Open(responsesPath, ResponsesFile.Parser(SampleKeyFormat.Bbq), request.Runner.RecordSync))
+        using (var store = RecordStore<ResponseRecord>.Open(directory.RecordPath(ResponsesFileName), ResponsesFile.Parser(SampleKeyFormat.Bbq), request.Runner.RecordSync))
         {
             torn = store.DiscardedTornLine;
             alreadyDone = store.Count;
-            var pending = plan.Selected.Where(e => !store.Contains(e.Key)).ToList();
+            var pending = mine.Where(e => !store.Contains(e.Key)).ToList();
             using var limited = request.Runner.RequestsPerMinute is int rpm ? new RateLimitedChatClient(backend, rpm) : null;
             var client = (limited ?? backend).AsBuilder().UseStrategy(plan.Strategy).Build();
             outcome = await EvaluationRunner.RunAsync("bbq", pending, alreadyDone, e => e.Key,
@@ -105,12 +105,15 @@ public static class BbqRun
                 },
                 request.Runner, new FailureLogging(progress, directory), stop);
         }
-        var records = ResponsesFile.ReadAll(responsesPath, SampleKeyFormat.Bbq);
-        var metrics = BbqScoring.Compute(BbqScoring.Grade(plan.Examples, records, request.Grading, plan.Metadata));
-        var metricsFile = new Coverage(plan.Selected.Count, records.Count).Wrap(metrics);
-        metricsFile[ProtocolDeviations.Key] = deviations.DeepClone();
-        directory.WriteMetrics(metricsFile);
-        return new BbqRunResult(directory.Path, plan.Selected.Count, alreadyDone, outcome, metrics, torn);
+        var (metrics, shards) = directory.WriteMergedMetrics(() =>
+        {
+            var (records, shards) = directory.ReadAllShards(ResponsesFileName, ResponsesFile.Parser(SampleKeyFormat.Bbq), shard => shard.SizeOf(plan.Selected.Count));
+            var metrics = BbqScoring.Compute(BbqScoring.Grade(plan.Examples, records, request.Grading, plan.Metadata));
+            var metricsFile = new Coverage(plan.Selected.Count, records.Count, shards).Wrap(metrics);
+            metricsFile[ProtocolDeviations.Key] = deviations.DeepClone();
+            return ((metrics, shards), metricsFile);
+        });
+        return new BbqRunResult(directory.Path, mine.Count, alreadyDone, outcome, metrics, torn) { Shards = shards };
     }
 
     /// <summary>Asks one example through <paramref name="client"/> (a backend with the strategy applied) and returns its record with every stage.</summary>

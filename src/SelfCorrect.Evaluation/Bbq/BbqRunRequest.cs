@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SelfCorrect.Common;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
@@ -37,6 +38,8 @@ public sealed record BbqRunRequest
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
     public bool Force { get; init; }
+    /// <summary>Evaluate only this shard's slice of the selection (every N-th example); shards share <see cref="OutDirectory"/>. Null: all.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>The run directory used when none is named: <c>runs/bbq-MODEL-STRATEGY</c>.</summary>
     public static string DefaultOutDirectory(ModelSpec model, string strategy) =>

@@ -5,7 +5,7 @@ public sealed record BbqScoringRequest
 {
     /// <summary>The BBQ data the responses answer: directories of .jsonl files, or files.</summary>
     public required IReadOnlyList<string> DataPaths { get; init; }
-    /// <summary>A responses file (JSON Lines in the run record format).</summary>
+    /// <summary>A responses file (JSON Lines in the run record format), or a run directory: every shard's responses, merged.</summary>
     public required string ResponsesPath { get; init; }
     /// <summary>How answers are graded; the reference code's rules by default.</summary>
     public BbqGrading Grading { get; init; } = BbqGrading.Reference;
@@ -14,6 +14,6 @@ public sealed record BbqScoringRequest
     /// <summary>Where metrics.json goes; by default the responses file's directory.</summary>
     public string? OutDirectory { get; init; }
 
-    /// <summary><see cref="OutDirectory"/>, or the responses file's directory when none is set.</summary>
-    public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPath))!;
+    /// <summary><see cref="OutDirectory"/>, or, when none is set, the responses path itself if it is a run directory, else its directory.</summary>
+    public string ResolvedOutDirectory => OutDirectory ?? (Directory.Exists(ResponsesPath) ? ResponsesPath : Path.GetDirectoryName(Path.GetFullPath(ResponsesPath))!);
 }

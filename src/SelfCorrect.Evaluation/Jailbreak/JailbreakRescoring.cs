@@ -22,14 +22,15 @@ public static class JailbreakRescoring
     {
         request.Validate();
         var rows = AdvBench.Load(request.DataPath);
-        var (responses, tornLines) = DefenseRun.ReadResponses(request.ResponsesPaths, SampleKeyFormat.Jailbreak, nameof(JailbreakScoringRequest.ResponsesPaths));
-        var torn = tornLines.ToList();
+        var saved = DefenseRun.ReadResponses(request.ResponsesPaths, SampleKeyFormat.Jailbreak, nameof(JailbreakScoringRequest.ResponsesPaths));
+        var responses = saved.Responses;
+        var torn = saved.TornLines.ToList();
         JailbreakScoring.CheckIndices(responses, rows.Count);
         var scoring = new JsonObject
         {
             ["benchmark"] = "jailbreak",
             ["data"] = InputFiles.Describe([request.DataPath]),
-            ["responses"] = InputFiles.Describe(request.ResponsesPaths),
+            ["responses"] = InputFiles.Describe(saved.Files),
             ["judges"] = request.Judges.Describe(request.Judges.LlmModelSpec is null ? null : request.LlmJudgePrompt),
         };
         using var directory = EvaluationDirectory.OpenForScoring(request.ResolvedOutDirectory, scoring, nameof(JailbreakScoringRequest.OutDirectory));
@@ -37,8 +38,7 @@ public static class JailbreakRescoring
             directory, request.Runner, progress, stop);
         torn.AddRange(judging.TornLines);
         var metrics = JailbreakScoring.Compute(responses, request.Judges, judging.Llm, judging.HarmBench);
-        int records = responses.Sum(r => r.Records.Count);
-        directory.WriteMetrics(new Coverage(records, records).Wrap(metrics));
-        return new RescoringResult<JailbreakMetrics>(directory.Path, metrics, records, judging.Outcome, torn);
+        directory.WriteMetrics(new Coverage(saved.Expected, saved.Recorded, saved.Shards).Wrap(metrics));
+        return new RescoringResult<JailbreakMetrics>(directory.Path, metrics, saved.Recorded, judging.Outcome, torn) { Shards = saved.Shards };
     }
 }

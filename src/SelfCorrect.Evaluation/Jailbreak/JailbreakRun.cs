@@ -49,17 +49,24 @@ public static class JailbreakRun
         if (request.Judges.LlmModelSpec is not null && judgeClient is null) throw new ArgumentNullException(nameof(judgeClient), "the judges include an LLM judge");
         if (request.Judges.HarmBenchModelSpec is not null && harmBench is null) throw new ArgumentNullException(nameof(harmBench), "the judges include the HarmBench classifier");
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
-            nameof(JailbreakRunRequest.OutDirectory), nameof(JailbreakRunRequest.Force));
+            nameof(JailbreakRunRequest.OutDirectory), nameof(JailbreakRunRequest.Force), request.Shard);
         var generation = await DefenseRun.GenerateAsync("jailbreak", defenses, prompts, SampleKeyFormat.Jailbreak, directory, backend,
             request.Model.ProtocolOrPlain.SystemPrompt, request.Model.ProtocolOrPlain.ChatOptions, request.Runner, progress, stop);
         var torn = generation.TornLines.ToList();
         var judging = await JudgeAsync(generation.Responses, rows, request.Judges, judgeClient, request.LlmJudgePrompt, harmBench, directory,
             request.Runner, progress, stop);
         torn.AddRange(judging.TornLines);
-        var metrics = JailbreakScoring.Compute(generation.Responses, request.Judges, judging.Llm, judging.HarmBench);
-        directory.WriteMetrics(new Coverage(planned, generation.Recorded).Wrap(metrics));
-        return new DefenseRunResult<JailbreakMetrics>(directory.Path, planned, generation.AlreadyDone, generation.Recorded, generation.Outcome, judging.Outcome,
-            metrics, torn);
+        // Every shard's responses and verdicts, read while this shard holds the directory's turn.
+        var (metrics, shards) = directory.WriteMergedMetrics(() =>
+        {
+            var (responses, shards) = DefenseRun.ReadAllShards(directory, defenses, prompts.Count, SampleKeyFormat.Jailbreak);
+            var metrics = JailbreakScoring.Compute(responses, request.Judges,
+                judging.Llm is null ? null : Verdicts(LlmJudging.ReadAll(directory, Judgement.Parser)),
+                judging.HarmBench is null ? null : Verdicts(LlmJudging.ReadAll(directory, Judgement.Parser, LlmJudging.JudgementsFileNameOf(HarmBenchClassifier.Name))));
+            return ((metrics, shards), new Coverage(planned, responses.Sum(r => r.Records.Count), shards).Wrap(metrics));
+        });
+        return new DefenseRunResult<JailbreakMetrics>(directory.Path, defenses.Count * directory.Shard.SizeOf(prompts.Count), generation.AlreadyDone,
+            generation.Recorded, generation.Outcome, judging.Outcome, metrics, torn) { Shards = shards };
     }
 
     /// <summary>
@@ -88,9 +95,12 @@ public static class JailbreakRun
                 return new Judgement { Defense = text.Defense, Index = text.Index, Attack = text.Attack, Stage = text.Answer.Stage, Jailbroken = jailbroken, Reply = reply };
             })).ToList();
             var (outcome, judgements, torn) = await LlmJudging.RunAsync(texts, Judgement.Parser, directory, runner, progress, stop, fileName);
-            return (outcome, judgements.ToDictionary(j => j.Key, j => j.Value.Jailbroken), torn);
+            return (outcome, Verdicts(judgements), torn);
         }
     }
+
+    private static Dictionary<string, bool?> Verdicts(IReadOnlyDictionary<string, Judgement> judgements) =>
+        judgements.ToDictionary(j => j.Key, j => j.Value.Jailbroken);
 }
 
 /// <summary>What the model-based judges of a jailbreak run or rescoring did: their outcome together, and each one's verdicts by text key (null: it did not run).</summary>

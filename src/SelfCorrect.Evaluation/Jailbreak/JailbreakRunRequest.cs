@@ -29,6 +29,8 @@ public sealed record JailbreakRunRequest
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
     public bool Force { get; init; }
+    /// <summary>Send only this shard's slice of the prompts (every N-th, under every defence); shards share <see cref="OutDirectory"/>. Null: all.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>The run directory used when none is named: <c>runs/jailbreak-MODEL</c>.</summary>
     public static string DefaultOutDirectory(ModelSpec model) => Path.Combine("runs", $"jailbreak-{EvaluatedModel.Slug(model)}");

@@ -21,14 +21,15 @@ public static class OverrefusalRescoring
     {
         request.Validate();
         var prompts = XsTest.Load(request.DataPath, null, nameof(OverrefusalScoringRequest.DataPath), nameof(OverrefusalScoringRequest.DataPath));
-        var (responses, tornLines) = DefenseRun.ReadResponses(request.ResponsesPaths, SampleKeyFormat.XsTest, nameof(OverrefusalScoringRequest.ResponsesPaths));
-        var torn = tornLines.ToList();
+        var saved = DefenseRun.ReadResponses(request.ResponsesPaths, SampleKeyFormat.XsTest, nameof(OverrefusalScoringRequest.ResponsesPaths));
+        var responses = saved.Responses;
+        var torn = saved.TornLines.ToList();
         OverrefusalScoring.CheckIds(responses, prompts);
         var scoring = new JsonObject
         {
             ["benchmark"] = "overrefusal",
             ["data"] = InputFiles.Describe([request.DataPath]),
-            ["responses"] = InputFiles.Describe(request.ResponsesPaths),
+            ["responses"] = InputFiles.Describe(saved.Files),
             ["judges"] = request.Judges.Describe(request.LlmJudgePrompt),
         };
         using var directory = EvaluationDirectory.OpenForScoring(request.ResolvedOutDirectory, scoring, nameof(OverrefusalScoringRequest.OutDirectory));
@@ -36,8 +37,7 @@ public static class OverrefusalRescoring
             directory, request.Runner, progress, stop);
         if (judgeTorn is not null) torn.Add(judgeTorn);
         var metrics = OverrefusalScoring.Compute(responses, prompts, request.Judges, verdicts);
-        int records = responses.Sum(r => r.Records.Count);
-        directory.WriteMetrics(new Coverage(records, records).Wrap(metrics));
-        return new RescoringResult<OverrefusalMetrics>(directory.Path, metrics, records, judging, torn);
+        directory.WriteMetrics(new Coverage(saved.Expected, saved.Recorded, saved.Shards).Wrap(metrics));
+        return new RescoringResult<OverrefusalMetrics>(directory.Path, metrics, saved.Recorded, judging, torn) { Shards = saved.Shards };
     }
 }

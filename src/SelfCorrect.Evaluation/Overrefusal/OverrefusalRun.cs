@@ -36,7 +36,7 @@ public static class OverrefusalRun
         settings[RunSettings.RuntimeSection] = request.Runner.Describe();
         if (request.Judges.LlmModelSpec is not null && judgeClient is null) throw new ArgumentNullException(nameof(judgeClient), "the judges include an LLM judge");
         using var directory = EvaluationDirectory.OpenRun(request.OutDirectory, settings, request.Force,
-            nameof(OverrefusalRunRequest.OutDirectory), nameof(OverrefusalRunRequest.Force));
+            nameof(OverrefusalRunRequest.OutDirectory), nameof(OverrefusalRunRequest.Force), request.Shard);
         var generation = await DefenseRun.GenerateAsync("overrefusal", defenses,
             prompts.Select(p => new DefensePrompt(p.Id, new ResponseRecord { Id = p.Id }, p.Prompt)).ToList(),
             SampleKeyFormat.XsTest, directory, backend, request.Model.ProtocolOrPlain.SystemPrompt, request.Model.ProtocolOrPlain.ChatOptions, request.Runner, progress, stop);
@@ -44,11 +44,16 @@ public static class OverrefusalRun
         var (judging, verdicts, judgeTorn) = await JudgeAsync(generation.Responses, prompts, request.Judges, judgeClient, request.LlmJudgePrompt,
             directory, request.Runner, progress, stop);
         if (judgeTorn is not null) torn.Add(judgeTorn);
-        var metrics = OverrefusalScoring.Compute(generation.Responses, prompts, request.Judges, verdicts);
-        int planned = defenses.Count * prompts.Count;
-        directory.WriteMetrics(new Coverage(planned, generation.Recorded).Wrap(metrics));
-        return new DefenseRunResult<OverrefusalMetrics>(directory.Path, planned, generation.AlreadyDone, generation.Recorded, generation.Outcome, judging,
-            metrics, torn);
+        // Every shard's responses and verdicts, read while this shard holds the directory's turn.
+        var (metrics, shards) = directory.WriteMergedMetrics(() =>
+        {
+            var (responses, shards) = DefenseRun.ReadAllShards(directory, defenses, prompts.Count, SampleKeyFormat.XsTest);
+            var metrics = OverrefusalScoring.Compute(responses, prompts, request.Judges,
+                verdicts is null ? null : Verdicts(LlmJudging.ReadAll(directory, RefusalJudgement.Parser)));
+            return ((metrics, shards), new Coverage(defenses.Count * prompts.Count, responses.Sum(r => r.Records.Count), shards).Wrap(metrics));
+        });
+        return new DefenseRunResult<OverrefusalMetrics>(directory.Path, defenses.Count * directory.Shard.SizeOf(prompts.Count), generation.AlreadyDone,
+            generation.Recorded, generation.Outcome, judging, metrics, torn) { Shards = shards };
     }
 
     /// <summary>
@@ -67,6 +72,9 @@ public static class OverrefusalRun
             return new RefusalJudgement { Defense = text.Defense, Id = text.Prompt.Id, Stage = text.Answer.Stage, Verdict = verdict?.Name(), Reply = reply };
         })).ToList();
         var (outcome, judgements, torn) = await LlmJudging.RunAsync(texts, RefusalJudgement.Parser, directory, runner, progress, stop);
-        return (outcome, judgements.ToDictionary(j => j.Key, j => RefusalClasses.Parse(j.Value.Verdict)), torn);
+        return (outcome, Verdicts(judgements), torn);
     }
+
+    private static Dictionary<string, RefusalClass?> Verdicts(IReadOnlyDictionary<string, RefusalJudgement> judgements) =>
+        judgements.ToDictionary(j => j.Key, j => RefusalClasses.Parse(j.Value.Verdict));
 }

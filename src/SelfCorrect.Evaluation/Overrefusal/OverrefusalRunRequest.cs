@@ -1,3 +1,4 @@
+using SelfCorrect.Common;
 using SelfCorrect.Correction;
 using SelfCorrect.Evaluation.Protocols;
 using SelfCorrect.Evaluation.Runner;
@@ -24,13 +25,14 @@ public sealed record OverrefusalRunRequest
     public required string OutDirectory { get; init; }
     /// <summary>Replace a run of other settings in <see cref="OutDirectory"/> instead of refusing it.</summary>
     public bool Force { get; init; }
+    /// <summary>Send only this shard's slice of the prompts (every N-th, under every defence); shards share <see cref="OutDirectory"/>. Null: all.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>The run directory used when none is named: <c>runs/overrefusal-MODEL</c>.</summary>
     public static string DefaultOutDirectory(ModelSpec model) => Path.Combine("runs", $"overrefusal-{EvaluatedModel.Slug(model)}");
 
     /// <summary>Checks everything that needs no model (runner settings, data, defences), so bad input fails before a model loads.</summary>
     public void Validate() => Prepare();
-
 
     /// <summary>The prompts and the defences, all checked.</summary>
     internal (IReadOnlyList<XsTestPrompt> Prompts, IReadOnlyList<ICorrectionStrategy> Defenses) Prepare()

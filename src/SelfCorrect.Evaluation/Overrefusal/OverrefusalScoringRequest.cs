@@ -18,8 +18,8 @@ public sealed record OverrefusalScoringRequest
     /// <summary>Where metrics.json goes; by default the first responses file's directory.</summary>
     public string? OutDirectory { get; init; }
 
-    /// <summary><see cref="OutDirectory"/>, or the first responses file's directory when none is set.</summary>
-    public string ResolvedOutDirectory => OutDirectory ?? Path.GetDirectoryName(Path.GetFullPath(ResponsesPaths[0]))!;
+    /// <summary><see cref="OutDirectory"/>, or, when none is set, the first responses path itself if it is a run directory, else its directory.</summary>
+    public string ResolvedOutDirectory => OutDirectory ?? (Directory.Exists(ResponsesPaths[0]) ? ResponsesPaths[0] : Path.GetDirectoryName(Path.GetFullPath(ResponsesPaths[0]))!);
 
     /// <summary>Checks the runner settings, so bad input fails before any file is read.</summary>
     public void Validate() => Runner.Validate();

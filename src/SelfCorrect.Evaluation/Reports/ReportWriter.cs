@@ -20,8 +20,11 @@ public static class ReportWriter
     /// <summary>The self-contained HTML report's file name (figures inlined).</summary>
     public const string HtmlFile = "report.html";
 
-    /// <summary>Where the report went and the files written (report.md, report.html and the PNG figures).</summary>
-    public sealed record Result(string Directory, IReadOnlyList<string> Files);
+    /// <summary>
+    /// Where the report went, the files written (report.md, report.html and the PNG figures), and one line per sharded
+    /// run with shards missing or unfinished, for the console.
+    /// </summary>
+    public sealed record Result(string Directory, IReadOnlyList<string> Files, IReadOnlyList<string> Gaps);
 
     /// <summary>Reads every directory's metrics.json and settings, then writes the report and its figures; bad input names the setting.</summary>
     public static Result Write(ReportRequest request)
@@ -35,7 +38,8 @@ public static class ReportWriter
         document.AddHeading(1, "SelfCorrect evaluation report");
         document.AddTable(new Table(["run", "directory", "benchmark", "model", "protocol", "method", "samples", "complete"],
             runs.Select(r => (IReadOnlyList<string>)[r.Label, Path.GetFullPath(r.Directory), (string?)r.Metrics["benchmark"] ?? "?", Model(r),
-                EvaluationProtocol.Summary(r.Settings?["protocol"]), Method(r), r.Coverage, r.Complete ? "yes" : "NO (partial run)"]).ToList()));
+                EvaluationProtocol.Summary(r.Settings?["protocol"]), Method(r), r.Coverage,
+                r.Complete ? "yes" : r.ShardGaps is { } gaps ? $"NO ({gaps})" : "NO (partial run)"]).ToList()));
         foreach (var run in runs)
             foreach (string deviation in ProtocolDeviations.Read(run.Metrics))
                 document.AddParagraph($"Protocol deviation in {run.Label}: {deviation}.");
@@ -61,8 +65,7 @@ public static class ReportWriter
         AtomicFile.WriteAllText(markdown, document.ToMarkdown());
         AtomicFile.WriteAllText(html, document.ToHtml("SelfCorrect evaluation report", outDirectory));
         files.Add(markdown);
-        files.Add(html);
-        return new Result(outDirectory, files);
+        return new Result(outDirectory, files, [.. runs.Where(r => r.ShardGaps is not null).Select(r => $"{r.Label}: {r.ShardGaps}; the metrics cover only the records written so far")]);
     }
 
     private static void AddBbq(ReportDocument document, List<(string Label, BbqMetrics Metrics)> runs, string directory, List<string> files)

@@ -17,6 +17,21 @@ internal sealed record ReportedRun(string Directory, string Label, JsonObject Me
     public bool Complete => Metrics["coverage"]?["complete"]?.GetValue<bool>() ?? true;
     public string Coverage => $"{Metrics["coverage"]?["recorded"]}/{Metrics["coverage"]?["expected"]}";
 
+    /// <summary>For a sharded run, which shards are missing or unfinished, e.g. "shard(s) missing: 1/2"; null when none is (or the run is not sharded).</summary>
+    public string? ShardGaps
+    {
+        get
+        {
+            if (Metrics["coverage"]?["shards"] is not JsonObject shards) return null;
+            int count = shards["count"]?.GetValue<int>() ?? 0;
+            var parts = new List<string>();
+            foreach (var (key, label) in new[] { ("missing", "missing"), ("incomplete", "unfinished") })
+                if (shards[key] is JsonArray { Count: > 0 } indices)
+                    parts.Add($"shard(s) {label}: {string.Join(", ", indices.Select(i => $"{i}/{count}"))}");
+            return parts.Count == 0 ? null : string.Join("; ", parts);
+        }
+    }
+
     public static ReportedRun Load(string directory, string label)
     {
         if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"report: run directory '{directory}' not found");

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Common;
 using SelfCorrect.Correction;
@@ -33,13 +34,16 @@ public static class DefenseRun
         return chosen.Select(name => CorrectionStrategies.Create(name, settings with { Protocol = CorrectionProtocol.Jailbreak }, DefensesSetting)).ToList();
     }
 
-    /// <summary>This attempt's generation and every defence's responses so far.</summary>
+    /// <summary>This attempt's generation and every defence's responses so far in this process's shard.</summary>
     internal sealed record Generation(RunOutcome Outcome, int AlreadyDone, IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines)
     {
         public int Recorded => Responses.Sum(r => r.Records.Count);
     }
 
-    /// <summary>Sends every prompt not yet recorded under every defence, each sample's record appended as it completes.</summary>
+    /// <summary>
+    /// Sends every prompt of the directory's shard not yet recorded under every defence, each sample's record appended
+    /// as it completes.
+    /// </summary>
     /// <param name="what">What the progress display calls the samples.</param>
     /// <param name="defenses">The defences, each with its responses file.</param>
     /// <param name="prompts">Every prompt with its sample key and record key fields.</param>
@@ -56,7 +60,8 @@ public static class DefenseRun
         IRunProgress progress, CancellationToken stop)
     {
         var stores = defenses.ToDictionary(d => d.Name,
-            d => RecordStore<ResponseRecord>.Open(directory.PathOf(ResponsesFileName(d.Name)), ResponsesFile.Parser(keys), runner.RecordSync));
+            d => RecordStore<ResponseRecord>.Open(directory.RecordPath(ResponsesFileName(d.Name)), ResponsesFile.Parser(keys), runner.RecordSync));
+        prompts = directory.Shard.Slice(prompts);
         RunOutcome outcome;
         int alreadyDone;
         var torn = stores.Values.Select(s => s.DiscardedTornLine).OfType<string>().ToList();
@@ -79,21 +84,45 @@ public static class DefenseRun
         {
             foreach (var store in stores.Values) store.Dispose();
         }
-        var responses = defenses.Select(d => new DefenseResponses(d.Name, ResponsesFile.ReadAll(directory.PathOf(ResponsesFileName(d.Name)), keys))).ToList();
+        var responses = defenses.Select(d => new DefenseResponses(d.Name, ResponsesFile.ReadAll(directory.RecordPath(ResponsesFileName(d.Name)), keys))).ToList();
         return new Generation(outcome, alreadyDone, responses, torn);
     }
 
+    /// <summary>Every defence's responses from every shard of the run, merged, with each shard's progress when the run is sharded.</summary>
+    /// <param name="directory">The open run directory.</param>
+    /// <param name="defenses">The defences, each with its responses files.</param>
+    /// <param name="prompts">How many prompts the whole run sends under each defence.</param>
+    /// <param name="keys">How the benchmark keys its records.</param>
+    internal static (IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<ShardProgress>? Shards) ReadAllShards(EvaluationDirectory directory,
+        IReadOnlyList<ICorrectionStrategy> defenses, int prompts, SampleKeyFormat keys)
+    {
+        var files = defenses.Select(d => (d.Name, Read: directory.ReadAllShards(ResponsesFileName(d.Name), ResponsesFile.Parser(keys), shard => shard.SizeOf(prompts)))).ToList();
+        return ([.. files.Select(f => new DefenseResponses(f.Name, f.Read.Lines))], ShardedRecords.Sum(files.Select(f => f.Read.Shards)));
+    }
+
+    /// <summary>Saved responses to rescore, the files they came from, and how many the run planned (each shard's progress for a sharded run).</summary>
+    internal sealed record Saved(IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines, IReadOnlyList<string> Files, int Expected,
+        IReadOnlyList<ShardProgress>? Shards)
+    {
+        public int Recorded => Responses.Sum(r => r.Records.Count);
+    }
+
     /// <summary>
-    /// Saved responses to rescore: one file per defence, named by <see cref="DefenseOf"/>. A torn last line is left out
-    /// (and returned); rescoring never modifies its input.
+    /// Saved responses to rescore: one file per defence, named by <see cref="DefenseOf"/>, or one run directory, whose
+    /// settings.json names the defences and whose shards' files are merged. A torn last line is left out (and
+    /// returned); rescoring never modifies its input.
     /// </summary>
     /// <param name="setting">The request property that names the files, for errors.</param>
-    /// <param name="paths">The responses files, one per defence.</param>
+    /// <param name="paths">The responses files, one per defence, or one run directory.</param>
     /// <param name="keys">How the benchmark keys its records.</param>
-    internal static (IReadOnlyList<DefenseResponses> Responses, IReadOnlyList<string> TornLines) ReadResponses(IReadOnlyList<string> paths,
-        SampleKeyFormat keys, string setting)
+    internal static Saved ReadResponses(IReadOnlyList<string> paths, SampleKeyFormat keys, string setting)
     {
         if (paths.Count == 0) throw new InvalidSettingException(setting, "no file given");
+        if (ShardedRecords.RunSettingsOf(paths[0], setting) is { } settings)
+        {
+            if (paths.Count > 1) throw new InvalidSettingException(setting, $"'{paths[0]}' is a run directory: give it alone, or responses files");
+            return ReadRunDirectory(paths[0], settings);
+        }
         var responses = new List<DefenseResponses>();
         var torn = new List<string>();
         foreach (string path in paths)
@@ -106,6 +135,21 @@ public static class DefenseRun
             responses.Add(new DefenseResponses(defense, contents.Lines));
             if (contents.TornTail is not null) torn.Add(contents.TornTail);
         }
-        return (responses, torn);
+        int recorded = responses.Sum(r => r.Records.Count);
+        return new Saved(responses, torn, paths, recorded, null);
+
+        Saved ReadRunDirectory(string directory, JsonObject settings)
+        {
+            string settingsPath = Path.Combine(directory, EvaluationDirectory.SettingsFile);
+            var defenses = settings["defenses"]?.AsArray().Select(d => (string?)d?["name"] ?? throw new InvalidDataException($"{settingsPath}:1: a defence without a name")).ToList()
+                ?? throw new InvalidDataException($"{settingsPath}:1: not a jailbreak or over-refusal run's settings (no defenses)");
+            // Prompts per defence: XSTest runs record them; jailbreak runs record each attack's.
+            int prompts = settings["prompts"]?.GetValue<int>() ?? settings["attacks"]?.AsArray().Sum(a => a?["prompts"]?.GetValue<int>() ?? 0) ?? 0;
+            int count = ShardedRecords.ShardCount(settings);
+            var files = defenses.Select(d => (Defense: d, Read: ShardedRecords.Read(directory, ResponsesFileName(d), count, ResponsesFile.Parser(keys), shard => shard.SizeOf(prompts)))).ToList();
+            return new Saved([.. files.Select(f => new DefenseResponses(f.Defense, f.Read.Lines))], [],
+                [.. defenses.SelectMany(d => ShardedRecords.ExistingFiles(directory, ResponsesFileName(d), count))], defenses.Count * prompts,
+                ShardedRecords.Sum(files.Select(f => f.Read.Shards)));
+        }
     }
 }

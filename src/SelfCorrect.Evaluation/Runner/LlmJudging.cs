@@ -5,7 +5,8 @@ namespace SelfCorrect.Evaluation.Runner;
 
 /// <summary>
 /// Runs an LLM judge over texts, resumable like the responses: each verdict is a line of the directory's
-/// <c>judgements.jsonl</c>, keyed so a rerun judges only what is missing. What jailbreak and over-refusal judging share.
+/// <c>judgements.jsonl</c> (each shard of a sharded run has its own), keyed so a rerun judges only what is missing.
+/// What jailbreak and over-refusal judging share.
 /// </summary>
 public static class LlmJudging
 {
@@ -28,12 +29,15 @@ public static class LlmJudging
     /// <summary>One text to judge: the key of its verdict line, and the call that produces that line.</summary>
     internal sealed record Pending<T>(string Key, Func<CancellationToken, Task<T>> Judge);
 
-    /// <summary>Judges every text whose key is not yet in the verdicts file (judgements.jsonl by default); returns all verdict lines by key.</summary>
+    /// <summary>
+    /// Judges every text whose key is not yet in the verdicts file (judgements.jsonl by default; this shard's, in a
+    /// sharded run); returns all verdict lines by key, of every shard.
+    /// </summary>
     internal static async Task<(RunOutcome Outcome, IReadOnlyDictionary<string, T> Judgements, string? Torn)> RunAsync<T>(
         IReadOnlyList<Pending<T>> texts, KeyedLineParser<T> parser, EvaluationDirectory directory, RunnerOptions runner, IRunProgress progress,
         CancellationToken stop, string fileName = JudgementsFileName)
     {
-        string path = directory.PathOf(fileName);
+        string path = directory.RecordPath(fileName);
         RunOutcome outcome;
         string? torn;
         using (var store = RecordStore<T>.Open(path, parser, runner.RecordSync))
@@ -44,6 +48,10 @@ public static class LlmJudging
                 async (text, cancellationToken) => store.Append(text.Key, JsonSerializer.Serialize(await text.Judge(cancellationToken), ResponseRecord.JsonOptions)),
                 runner, new FailureLogging(progress, directory), stop);
         }
-        return (outcome, JsonLinesFile.Read(path, parser).Lines.ToDictionary(l => l.Key, l => l.Value), torn);
+        return (outcome, ReadAll(directory, parser, fileName), torn);
     }
+
+    /// <summary>The verdict lines of every shard's verdicts file, by key.</summary>
+    internal static IReadOnlyDictionary<string, T> ReadAll<T>(EvaluationDirectory directory, KeyedLineParser<T> parser, string fileName = JudgementsFileName) =>
+        directory.ReadAllShards(fileName, parser, _ => 0).Lines.ToDictionary(l => l.Key, l => l.Value);
 }

@@ -14,9 +14,22 @@ public sealed record SweepObservation(SweepRun Run, string Task, double Noise, I
 /// <param name="Cancelled">Ctrl-C arrived: some runs may not have started, so the results are incomplete.</param>
 public sealed record SweepOutcome(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations, bool Cancelled)
 {
+    /// <summary>The sweep's trainings not finished when this invocation ended (by other shards): no summary was written.</summary>
+    public IReadOnlyList<SweepRun> Unfinished { get; init; } = [];
+
     /// <summary>Whether the sweep stopped early: cancelled, or a training interrupted; rerunning continues it.</summary>
     public bool Interrupted => Cancelled || Trainings.Any(t => t.Status == SweepRunStatus.Interrupted);
 
     /// <summary>The trainings whose loss stopped being finite: they are left out of the summary.</summary>
     public IReadOnlyList<SweepTrainingResult> Diverged => [.. Trainings.Where(t => t.Status == SweepRunStatus.Diverged)];
+}
+
+/// <summary>
+/// A sweep as its run directories hold it (<see cref="SweepRunner.Collect"/>): the finished trainings and their runs'
+/// evaluations, and the trainings not finished yet (by another shard, or by one that was stopped).
+/// </summary>
+public sealed record SweepCollection(IReadOnlyList<SweepTrainingResult> Trainings, IReadOnlyList<SweepObservation> Observations, IReadOnlyList<SweepRun> Unfinished)
+{
+    /// <summary>Every training of the sweep finished: the summary can be written.</summary>
+    public bool Complete => Unfinished.Count == 0;
 }

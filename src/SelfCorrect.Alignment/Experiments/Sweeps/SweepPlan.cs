@@ -1,5 +1,6 @@
 using SelfCorrect.Alignment.Configuration;
 using SelfCorrect.Alignment.Training;
+using SelfCorrect.Common;
 
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
 
@@ -51,6 +52,24 @@ public sealed class SweepPlan
 
     /// <summary>One run per distinct run directory: what actually trains.</summary>
     public IReadOnlyList<SweepRun> Trainings { get; }
+
+    /// <summary>
+    /// The trainings of one shard: the plan's trainings split by <see cref="Shard.Balance"/> on their
+    /// <see cref="EstimatedCost"/>, so every process of a job array computes the same split and the shards take about
+    /// equally long.
+    /// </summary>
+    public IReadOnlyList<SweepRun> TrainingsOf(Shard shard) =>
+        [.. Shard.Balance([.. Trainings.Select(EstimatedCost)], shard.Count)[shard.Index].Select(i => Trainings[i])];
+
+    /// <summary>
+    /// A training's cost in arbitrary units, proportional to its arithmetic: steps × batch × context positions ×
+    /// layers × width² (the dense products of each layer, which dominate at the widths the presets use).
+    /// </summary>
+    public static double EstimatedCost(SweepRun run)
+    {
+        var c = run.Config;
+        return (double)c.Training.Steps * c.Training.BatchSize * c.Task.N * c.Model.Layers * c.Model.Width * c.Model.Width;
+    }
 
     /// <summary>The run whose directory <paramref name="run"/> reuses, or null when it trains in its own.</summary>
     public SweepRun? SharedWith(SweepRun run)

@@ -17,4 +17,7 @@ public enum SweepRunStatus
 
     /// <summary>The loss became NaN or infinite; left out of the summary.</summary>
     Diverged,
+
+    /// <summary>Another process (another shard) held the run directory: left to it, not trained here.</summary>
+    Busy,
 }

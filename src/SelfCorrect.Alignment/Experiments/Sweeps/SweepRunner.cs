@@ -12,28 +12,48 @@ using SelfCorrect.Common;
 namespace SelfCorrect.Alignment.Experiments.Sweeps;
 
 /// <summary>
-/// Trains every run of a <see cref="SweepPlan"/> (N at a time, each in its own worker thread) with the project's
+/// Trains runs of a <see cref="SweepPlan"/> (N at a time, each in its own worker thread) with the project's
 /// <see cref="Trainer"/>, then evaluates each finished run on its axes' fresh contexts. Finished runs are skipped and
 /// unfinished ones resume from their checkpoint, so rerunning an interrupted sweep continues it; evaluations are
-/// kept in the run directory (sweep-eval/) and reused.
+/// kept in the run directory (sweep-eval/) and reused. Each training is locked while it trains, so processes that
+/// share a sweep (the shards of a job array) never train one twice: a training another process holds is left to it.
+/// Models and contexts live on <paramref name="device"/> (null: the CPU).
 /// </summary>
-public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
+public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log, TorchSharp.torch.Device? device = null)
 {
     /// <summary>The folder of a run directory that keeps its sweep evaluations, reused by a rerun.</summary>
     public const string EvaluationDirectory = "sweep-eval";
+
+    /// <summary>Written into a run directory whose training diverged, so later sessions and other shards know it is done.</summary>
+    public const string DivergedFile = "diverged.txt";
+
     private readonly Lock logLock = new();
 
-    /// <summary>Trains every planned run not yet finished (resuming those with a checkpoint) and evaluates each finished one.</summary>
-    public SweepOutcome Run(CancellationToken cancellationToken = default)
+    /// <summary>Trains every training of the plan not yet finished (resuming those with a checkpoint) and evaluates each finished one.</summary>
+    public SweepOutcome Run(CancellationToken cancellationToken = default) => Run(plan.Trainings, cancellationToken);
+
+    /// <summary>As <see cref="Run(CancellationToken)"/>, for <paramref name="units"/> only (trainings of the plan, such as one shard's).</summary>
+    public SweepOutcome Run(IReadOnlyList<SweepRun> units, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);
         // Every run directory is taken (locked) and checked, or started, before anything trains, so an edited sweep
-        // file fails at once; the sweep holds them all until it is done.
+        // file fails at once; this process holds them all until it is done. One that another process holds is
+        // being trained there: it is left to that process.
         var held = new List<RunDirectory>();
+        var busy = new List<SweepTrainingResult>();
         try
         {
-            foreach (var run in plan.Trainings) held.Add(OpenRunDirectory(run));
-            return TrainAndEvaluate(cancellationToken);
+            foreach (var run in units)
+            {
+                if (OpenRunDirectory(run) is { } directory)
+                {
+                    held.Add(directory);
+                    continue;
+                }
+                Write($"{run.Label}: in use by another process (another shard?); left to it");
+                busy.Add(new SweepTrainingResult(run, SweepRunStatus.Busy, 0, null));
+            }
+            return TrainAndEvaluate([.. units.Where(run => busy.All(b => b.Run != run))], busy, cancellationToken);
         }
         finally
         {
@@ -41,14 +61,44 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
         }
     }
 
-    private SweepOutcome TrainAndEvaluate(CancellationToken cancellationToken)
+    /// <summary>
+    /// The sweep as its run directories hold it now, read without training or evaluating anything: every finished
+    /// training (diverged ones included) with its runs' evaluations, and the trainings not finished yet.
+    /// </summary>
+    public static SweepCollection Collect(SweepPlan plan)
     {
-        var queue = new ConcurrentQueue<(SweepRun Run, int Index)>(plan.Trainings.Select((run, index) => (run, index + 1)));
-        var trainings = new ConcurrentBag<SweepTrainingResult>();
+        var trainings = new List<SweepTrainingResult>();
+        var observations = new List<SweepObservation>();
+        var unfinished = new List<SweepRun>();
+        foreach (var training in plan.Trainings)
+        {
+            string diverged = Path.Combine(training.Directory, DivergedFile);
+            if (File.Exists(diverged))
+            {
+                trainings.Add(new SweepTrainingResult(training, SweepRunStatus.Diverged, Trainer.LoggedSeconds(training.Directory), File.ReadAllText(diverged).Trim()));
+                continue;
+            }
+            var files = plan.Runs.Where(r => r.Directory == training.Directory).SelectMany(EvaluationFiles).ToList();
+            if (CompletedSteps(training) < training.Config.Training.Steps || files.Any(f => !File.Exists(f.Path)))
+            {
+                unfinished.Add(training);
+                continue;
+            }
+            trainings.Add(new SweepTrainingResult(training, SweepRunStatus.Skipped, Trainer.LoggedSeconds(training.Directory), null));
+            observations.AddRange(files.Select(f => new SweepObservation(f.Run, f.Task, f.Noise, ErrorReport.ParseCsv(f.Path))));
+        }
+        return new SweepCollection(trainings, observations, unfinished);
+    }
+
+    private SweepOutcome TrainAndEvaluate(IReadOnlyList<SweepRun> units, IReadOnlyList<SweepTrainingResult> busy, CancellationToken cancellationToken)
+    {
+        var number = plan.Trainings.Select((run, index) => (run, index + 1)).ToDictionary(x => x.run, x => x.Item2);
+        var queue = new ConcurrentQueue<(SweepRun Run, int Index)>(units.Select(run => (run, number[run])));
+        var trainings = new ConcurrentBag<SweepTrainingResult>(busy);
         var observations = new ConcurrentBag<SweepObservation>();
         var failures = new ConcurrentQueue<Exception>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workers = Enumerable.Range(0, Math.Min(parallel, plan.Trainings.Count)).Select(_ => new Thread(() =>
+        var workers = Enumerable.Range(0, Math.Min(parallel, units.Count)).Select(_ => new Thread(() =>
         {
             try
             {
@@ -58,7 +108,7 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
                     trainings.Add(result);
                     if (result.Status is SweepRunStatus.Interrupted or SweepRunStatus.Diverged) continue;
                     foreach (var run in plan.Runs.Where(r => r.Directory == next.Run.Directory))
-                        foreach (var observation in Evaluate(run)) observations.Add(observation);
+                        foreach (var observation in Evaluate(run, device)) observations.Add(observation);
                 }
             }
             catch (Exception e)
@@ -77,10 +127,14 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
             cancellationToken.IsCancellationRequested);
     }
 
-    /// <summary>The run's directory, held; its resolved config.yaml is written, or checked to be the same as the run's.</summary>
-    private static RunDirectory OpenRunDirectory(SweepRun run)
+    /// <summary>
+    /// The run's directory, held; its resolved config.yaml is written, or checked to be the same as the run's. Null
+    /// when another process holds it.
+    /// </summary>
+    private static RunDirectory? OpenRunDirectory(SweepRun run)
     {
-        var directory = RunDirectory.CreateOrContinue(run.Directory, LabRuns.Training, replace: false, nameof(SweepRequest.OutputDirectory));
+        var directory = RunDirectory.TryCreateOrContinue(run.Directory, LabRuns.Training, nameof(SweepRequest.OutputDirectory));
+        if (directory is null) return null;
         try
         {
             string configPath = directory.PathOf(LabRuns.ConfigFile);
@@ -102,8 +156,14 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
     private SweepTrainingResult Train(SweepRun run, int index, CancellationToken cancellationToken)
     {
         string prefix = $"[{index}/{plan.Trainings.Count}] {run.Label}";
-        string checkpoint = Path.Combine(run.Directory, Checkpoint.FileName);
-        int done = File.Exists(checkpoint) ? Checkpoint.ReadStep(checkpoint, Trainer.Fingerprint(run.Config)) : 0;
+        string diverged = Path.Combine(run.Directory, DivergedFile);
+        if (File.Exists(diverged))
+        {
+            string message = File.ReadAllText(diverged).Trim();
+            Write($"{prefix}: diverged in an earlier session ({DivergedFile}): {message}");
+            return new SweepTrainingResult(run, SweepRunStatus.Diverged, Trainer.LoggedSeconds(run.Directory), message);
+        }
+        int done = CompletedSteps(run);
         if (done >= run.Config.Training.Steps)
         {
             Write($"{prefix}: finished earlier, skipped");
@@ -111,7 +171,7 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
         }
         try
         {
-            var outcome = new Trainer(run.Config, run.Directory).Train(resume: done > 0, new Progress(this, prefix), cancellationToken);
+            var outcome = new Trainer(run.Config, run.Directory, device).Train(resume: done > 0, new Progress(this, prefix), cancellationToken);
             double seconds = Trainer.LoggedSeconds(run.Directory);
             if (outcome.Status == TrainingStatus.Interrupted)
             {
@@ -124,36 +184,50 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
         catch (TrainingDivergedException e)
         {
             Write($"{prefix}: {e.Message}");
+            AtomicFile.WriteAllText(diverged, e.Message + "\n");
             return new SweepTrainingResult(run, SweepRunStatus.Diverged, Trainer.LoggedSeconds(run.Directory), e.Message);
         }
     }
 
-    /// <summary>The run's errors on every task and noise level of its axis, read from sweep-eval/ when already there.</summary>
-    private IReadOnlyList<SweepObservation> Evaluate(SweepRun run)
+    /// <summary>Steps the run's checkpoint holds (0 without one).</summary>
+    private static int CompletedSteps(SweepRun run)
+    {
+        string checkpoint = Path.Combine(run.Directory, Checkpoint.FileName);
+        return File.Exists(checkpoint) ? Checkpoint.ReadStep(checkpoint, Trainer.Fingerprint(run.Config)) : 0;
+    }
+
+    /// <summary>Where the run's errors on each task and noise level of its axis are kept (sweep-eval/).</summary>
+    private static IEnumerable<(SweepRun Run, string Task, double Noise, string Path)> EvaluationFiles(SweepRun run)
     {
         var e = run.Axis.Evaluation;
+        foreach (string task in run.Axis.Tasks)
+            foreach (double p in run.Axis.NoiseLevels)
+                yield return (run, task, p, Path.Combine(run.Directory, EvaluationDirectory,
+                    string.Create(CultureInfo.InvariantCulture, $"{task}-p{p}-contexts{e.Contexts}-seed{e.Seed}-bootstrap{e.Bootstrap}.csv")));
+    }
+
+    /// <summary>The run's errors on every task and noise level of its axis, read from sweep-eval/ when already there (else computed on <paramref name="device"/>).</summary>
+    private static List<SweepObservation> Evaluate(SweepRun run, TorchSharp.torch.Device? device)
+    {
         var observations = new List<SweepObservation>();
         InContextTransformer? model = null;
         try
         {
-            foreach (string task in run.Axis.Tasks)
-                foreach (double p in run.Axis.NoiseLevels)
+            foreach (var (_, task, p, file) in EvaluationFiles(run))
+            {
+                IReadOnlyList<ErrorPoint> points;
+                if (File.Exists(file))
                 {
-                    string file = Path.Combine(run.Directory, EvaluationDirectory,
-                        string.Create(CultureInfo.InvariantCulture, $"{task}-p{p}-contexts{e.Contexts}-seed{e.Seed}-bootstrap{e.Bootstrap}.csv"));
-                    IReadOnlyList<ErrorPoint> points;
-                    if (File.Exists(file))
-                    {
-                        points = ErrorReport.ParseCsv(file);
-                    }
-                    else
-                    {
-                        model ??= TrainedModelEvaluation.LoadRun(run.Directory).Model;
-                        points = EvaluateLearner(model, run.Axis, task, p);
-                        AtomicFile.WriteAllText(file, ErrorReport.ToCsv(points));
-                    }
-                    observations.Add(new SweepObservation(run, task, p, points));
+                    points = ErrorReport.ParseCsv(file);
                 }
+                else
+                {
+                    model ??= TrainedModelEvaluation.LoadRun(run.Directory, device).Model;
+                    points = EvaluateLearner(model, run.Axis, task, p, device);
+                    AtomicFile.WriteAllText(file, ErrorReport.ToCsv(points));
+                }
+                observations.Add(new SweepObservation(run, task, p, points));
+            }
         }
         finally
         {
@@ -164,13 +238,14 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
 
     /// <summary>
     /// Errors of <paramref name="learner"/> on the fresh contexts of <paramref name="task"/> (shaped by the axis:
-    /// d, N, σ) with reward noise p shown: the same contexts for every learner.
+    /// d, N, σ) with reward noise p shown: the same contexts for every learner, on <paramref name="device"/> (null: the CPU).
     /// </summary>
-    public static IReadOnlyList<ErrorPoint> EvaluateLearner(IInContextLearner learner, SweepAxis axis, string task, double p)
+    public static IReadOnlyList<ErrorPoint> EvaluateLearner(IInContextLearner learner, SweepAxis axis, string task, double p,
+        TorchSharp.torch.Device? device = null)
     {
         var (shape, e) = (axis.ContextShape, axis.Evaluation);
         var contexts = AlignmentTasks.Create(task, shape.D, shape.N, shape.NoiseScale);
-        using var clean = TrainedModelEvaluation.SampleContexts(contexts, e);
+        using var clean = TrainedModelEvaluation.SampleContexts(contexts, e, device);
         var shown = TrainedModelEvaluation.WithRewardNoise(clean, e, p);
         try
         {
@@ -183,10 +258,10 @@ public sealed class SweepRunner(SweepPlan plan, int parallel, TextWriter log)
     }
 
     /// <summary>The reference baseline on the same contexts: the running mean of the responses (ignores rewards).</summary>
-    public static IReadOnlyList<SweepObservation> EvaluateBaseline(SweepAxis axis, SweepRun anyRun) =>
+    public static IReadOnlyList<SweepObservation> EvaluateBaseline(SweepAxis axis, SweepRun anyRun, TorchSharp.torch.Device? device = null) =>
         [.. from task in axis.Tasks
             from p in axis.NoiseLevels
-            select new SweepObservation(anyRun, task, p, EvaluateLearner(new MeanResponse(), axis, task, p))];
+            select new SweepObservation(anyRun, task, p, EvaluateLearner(new MeanResponse(), axis, task, p, device))];
 
     private void Write(string line)
     {

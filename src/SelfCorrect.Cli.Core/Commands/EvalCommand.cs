@@ -113,6 +113,7 @@ public static partial class EvalCommand
         var protocol = new ProtocolSettings(ProtocolBenchmark.Bbq);
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("bbq", "BBQ social-bias evaluation: accuracy, bias scores, self-checking accuracy and its correlation with the gain.")
         {
             data, strategy, rounds, categories, condition, perCategory, presets, checkPrompt, system, output, force,
@@ -122,6 +123,7 @@ public static partial class EvalCommand
         model.MapSettings(command);
         protocol.AddTo(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(BbqRunRequest.DataPaths), data)
             .MapSetting(nameof(BbqRunRequest.Strategy), strategy)
             .MapSetting(nameof(BbqRunRequest.Rounds), rounds)
@@ -155,8 +157,18 @@ public static partial class EvalCommand
                 TargetMetadataPath = parse.GetValue(scoring.TargetMetadata),
                 OutDirectory = parse.GetValue(output) ?? BbqRunRequest.DefaultOutDirectory(spec, strategyName),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            // The aggregation job rescores every shard's responses from the run directory.
+            if (jobs.TryEmit(parse, $"bbq-{strategyName}", _ =>
+                [
+                    "eval", "bbq", "score", "--responses", request.OutDirectory, "--grading", request.Grading.ToString().ToLowerInvariant(),
+                    .. request.DataPaths.SelectMany(path => new[] { "--data", path }),
+                    .. request.TargetMetadataPath is { } metadata ? new[] { "--target-metadata", metadata } : [],
+                ]))
+                return 0;
             var stdout = parse.InvocationConfiguration.Output;
             using var backend = ChatBackends.Create(spec, backendOptions);
             var result = await EvaluationProgressDisplay.RunAsync(stdout, progress => BbqRun.RunAsync(request, backend, progress, cancellationToken));
@@ -164,7 +176,7 @@ public static partial class EvalCommand
             stdout.WriteLine();
             stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(request.ProtocolOrPlain.Describe())}");
             stdout.Write(BbqTables.Summary(result.Metrics));
-            return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome);
+            return Finish(stdout, result.Directory, result.Selected, result.Recorded, result.Outcome, result.Shards);
         });
         return command;
     }
@@ -172,7 +184,7 @@ public static partial class EvalCommand
     private static Command BbqScore()
     {
         var data = DataOption("BBQ data the responses answer: a directory of .jsonl files, or files (repeatable).");
-        var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format).", Required = true };
+        var responses = new Option<string>("--responses") { Description = "Responses file (JSON Lines, the run record format), or a run directory: every shard's responses, merged.", Required = true };
         var output = new Option<string?>("--out") { Description = "Where metrics.json goes (default: the responses file's directory)." };
         var scoring = new BbqScoringSettings();
         var command = new Command("score", "Rescore saved BBQ outputs (from a run or produced elsewhere) without any model, in either grading mode.") { data, responses, output };
@@ -194,6 +206,7 @@ public static partial class EvalCommand
             if (result.IgnoredTornLine is not null) stdout.WriteLine("note: the responses file ends in a torn line; it was ignored");
             stdout.Write(BbqTables.Summary(result.Metrics));
             stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
+            ReportShardGaps(stdout, result.Shards);
             return 0;
         });
         return command;
@@ -211,6 +224,7 @@ public static partial class EvalCommand
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/jailbreak-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("jailbreak", "AdvBench jailbreak defence: attack success rate per defence, initially and after each CaC round.")
         {
             data, limit, attack, suffix, endOfSequence, output, force,
@@ -218,6 +232,7 @@ public static partial class EvalCommand
         defended.AddTo(command);
         judges.AddTo(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(JailbreakRunRequest.DataPath), data)
             .MapSetting(nameof(JailbreakRunRequest.Limit), limit)
             .MapSetting(nameof(JailbreakRunRequest.Attacks), attack)
@@ -240,8 +255,11 @@ public static partial class EvalCommand
                 Runner = runner.Read(parse),
                 OutDirectory = parse.GetValue(output) ?? JailbreakRunRequest.DefaultOutDirectory(target.Spec),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            if (jobs.TryEmit(parse, "jailbreak", _ => ["report", request.OutDirectory])) return 0;
             using var harmBenchHttp = judges.CreateHarmBenchHttp(parse, request.Judges.HarmBenchModelSpec, target.Backend);
             var harmBench = JudgeSettings.HarmBench(harmBenchHttp, request.Judges.HarmBenchModelSpec);
             return await RunDefensesAsync(parse, target, judges, request.Judges.LlmModelSpec,
@@ -253,7 +271,7 @@ public static partial class EvalCommand
     private static Command JailbreakScore()
     {
         var data = new Option<string>("--data") { Description = "AdvBench harmful_behaviors.csv the responses answer.", Required = true };
-        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME); or a run directory: every defence's and shard's responses, merged.", Required = true, AllowMultipleArgumentsPerToken = true };
         var judges = JudgeSettings.Jailbreak();
         var endOfSequence = EndOfSequenceOption();
         var apiKeyEnv = ApiKeyEnvOption();
@@ -373,7 +391,7 @@ public static partial class EvalCommand
         stdout.WriteLine();
         stdout.WriteLine($"protocol: {EvaluationProtocol.Summary(target.Model.ProtocolOrPlain.Describe())}");
         stdout.Write(summary(result.Metrics));
-        return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome);
+        return Finish(stdout, result.Directory, result.Planned, result.Recorded, result.Outcome, result.Shards);
     }
 
     /// <summary><c>--judge</c>, <c>--judge-prompt</c>, <c>--judge-endpoint</c> (and <c>--harmbench-endpoint</c> for jailbreaks), and the judges' clients.</summary>
@@ -487,13 +505,24 @@ public static partial class EvalCommand
         if (result.IgnoredTornLines.Count > 0) stdout.WriteLine("note: a torn last line was ignored");
         stdout.Write(summary);
         stdout.WriteLine($"scored {result.Records} records; wrote {Path.Combine(result.Directory, EvaluationDirectory.MetricsFile)}");
+        ReportShardGaps(stdout, result.Shards);
         if (result.Judging is { Interrupted: true }) return CliApp.CancelledExitCode;
         return result.Judging is { Failed: > 0 } ? SamplesFailedExitCode : 0;
     }
 
-    private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome)
+    /// <summary>Says which shards of a sharded run the merged metrics still lack.</summary>
+    private static void ReportShardGaps(TextWriter stdout, IReadOnlyList<ShardProgress>? shards)
+    {
+        if (ShardedRecords.Describe(shards) is { } gaps) stdout.WriteLine($"incomplete: {gaps}; the metrics cover only the records written so far");
+        else if (shards is not null) stdout.WriteLine($"all {shards.Count} shards complete; the metrics merge them");
+    }
+
+    /// <param name="planned">Samples of this run, or of this process's shard.</param>
+    /// <param name="shards">Every shard's progress when the run is sharded: the metrics merge them.</param>
+    private static int Finish(TextWriter stdout, string directory, int planned, int recorded, RunOutcome outcome, IReadOnlyList<ShardProgress>? shards)
     {
         stdout.WriteLine($"{recorded}/{planned} samples recorded in {directory} ({outcome.Completed} this attempt, {outcome.Elapsed.TotalSeconds:0.0} s); wrote metrics.json");
+        ReportShardGaps(stdout, shards);
         if (outcome.Failed > 0)
             stdout.WriteLine($"{outcome.Failed} samples failed{(outcome.StoppedOnFailures ? " (stopped after --max-failures)" : "")}; see {Path.Combine(directory, "failures.log")}. Rerun the same command to retry them.");
         if (outcome.Interrupted)

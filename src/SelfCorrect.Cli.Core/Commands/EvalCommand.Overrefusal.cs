@@ -19,6 +19,7 @@ public static partial class EvalCommand
         var runner = new RunnerSettings();
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/overrefusal-<model>); rerunning the same command resumes it." };
         var force = ForceOption();
+        var jobs = new JobArrayOptions();
         var command = new Command("overrefusal", "XSTest over-refusal: how often each defence refuses safe prompts (and unsafe ones), initially and after each CaC round.")
         {
             data, limit, output, force,
@@ -26,6 +27,7 @@ public static partial class EvalCommand
         defended.AddTo(command);
         judges.AddTo(command);
         runner.AddTo(command);
+        jobs.AddTo(command);
         command.MapSetting(nameof(OverrefusalRunRequest.DataPath), data)
             .MapSetting(nameof(OverrefusalRunRequest.Limit), limit)
             .MapSetting(nameof(OverrefusalRunRequest.OutDirectory), output)
@@ -44,8 +46,11 @@ public static partial class EvalCommand
                 Runner = runner.Read(parse),
                 OutDirectory = parse.GetValue(output) ?? OverrefusalRunRequest.DefaultOutDirectory(target.Spec),
                 Force = parse.GetValue(force),
+                Shard = jobs.ReadShard(parse),
             };
             request.Validate();
+            EvaluationDirectory.CheckShardable(request.Shard, request.Force, nameof(request.Force));
+            if (jobs.TryEmit(parse, "overrefusal", _ => ["report", request.OutDirectory])) return 0;
             return await RunDefensesAsync(parse, target, judges, request.Judges.LlmModelSpec,
                 (backend, judgeClient, progress) => OverrefusalRun.RunAsync(request, backend, judgeClient, progress, cancellationToken), OverrefusalTables.Summary);
         });
@@ -55,7 +60,7 @@ public static partial class EvalCommand
     private static Command OverrefusalScore()
     {
         var data = new Option<string>("--data") { Description = "XSTest xstest_prompts.csv the responses answer.", Required = true };
-        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME), keyed by id.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var responses = new Option<string[]>("--responses") { Description = "Responses files, one per defence (responses-NAME.jsonl names the defence NAME), keyed by id; or a run directory: every defence's and shard's responses, merged.", Required = true, AllowMultipleArgumentsPerToken = true };
         var judges = JudgeSettings.Overrefusal();
         var apiKeyEnv = ApiKeyEnvOption();
         var runner = new RunnerSettings();

@@ -33,10 +33,11 @@ public static class ServeCommand
         var rateLimit = new Option<int>("--rate-limit") { Description = "Chat requests per minute per client key (0: unlimited).", DefaultValueFactory = _ => 0 };
         var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Chat requests served at once.", DefaultValueFactory = _ => 256 };
         var queue = new Option<int>("--queue") { Description = "Chat requests waiting beyond --max-concurrent before 503.", DefaultValueFactory = _ => 1024 };
+        var maxBatch = new Option<int>("--max-batch") { Description = "gguf: requests decoded together, each with --context-size tokens of its own (1: one request at a time).", DefaultValueFactory = _ => 8 };
         var drain = new Option<double>("--drain-timeout") { Description = "Seconds a stop waits for requests in flight.", DefaultValueFactory = _ => 30 };
         var command = new Command("serve", "Serve an OpenAI-compatible chat-completions endpoint that self-corrects an upstream model.")
         {
-            config, host, port, name, strategy, rounds, protocol, checkPrompt, presets, trace, keysFile, keysEnv, logPrompts, maxBody, rateLimit, maxConcurrent, queue, drain,
+            config, host, port, name, strategy, rounds, protocol, checkPrompt, presets, trace, keysFile, keysEnv, logPrompts, maxBody, rateLimit, maxConcurrent, queue, maxBatch, drain,
         };
         model.AddTo(command);
         model.MapSettings(command);
@@ -50,7 +51,8 @@ public static class ServeCommand
             .MapSetting(nameof(ServerOptions.RateLimit), rateLimit)
             .MapSetting(nameof(ServerOptions.MaxConcurrentRequests), maxConcurrent)
             .MapSetting(nameof(ServerOptions.QueueLimit), queue)
-            .MapSetting(nameof(ServerOptions.ShutdownTimeout), drain);
+            .MapSetting(nameof(ServerOptions.ShutdownTimeout), drain)
+            .MapSetting(nameof(BackendOptions.MaxBatch), maxBatch);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string bind = parse.GetValue(host)!;
@@ -62,7 +64,7 @@ public static class ServeCommand
                 Port = parse.GetValue(port),
                 Model = model.ReadSpec(parse),
                 ModelName = parse.GetValue(name)!,
-                Backend = model.ReadBackendOptions(parse),
+                Backend = model.ReadBackendOptions(parse) with { MaxBatch = parse.GetValue(maxBatch) },
                 DefaultChatOptions = model.ReadChatOptions(parse),
                 Strategy = parse.GetValue(strategy)!,
                 StrategySettings = new StrategySettings

@@ -17,6 +17,7 @@ public static class ReportCommand
             var result = ReportWriter.Write(new ReportRequest { RunDirectories = parse.GetValue(runs)!, OutDirectory = parse.GetValue(output) });
             var stdout = parse.InvocationConfiguration.Output;
             foreach (string file in result.Files) stdout.WriteLine($"wrote {file}");
+            foreach (string gap in result.Gaps) stdout.WriteLine($"incomplete: {gap}");
             return 0;
         });
         return command;

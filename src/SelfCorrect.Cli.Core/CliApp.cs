@@ -19,10 +19,14 @@ public static class CliApp
     public const int EnvironmentErrorExitCode = 3;
     public const int CancelledExitCode = 130;
 
-    public static RootCommand BuildRootCommand()
+    /// <summary>
+    /// The command tree: chat, eval, report and serve, plus <paramref name="labCommands"/> (the lab program adds
+    /// <c>ica</c>; the selfcorrect tool adds nothing, so it carries no libtorch).
+    /// </summary>
+    public static RootCommand BuildRootCommand(params IEnumerable<Command> labCommands)
     {
         var root = new RootCommand("SelfCorrect: self-correction through in-context alignment (lab and Checking-as-Context).");
-        root.Subcommands.Add(IcaCommand.Create());
+        foreach (var command in labCommands) root.Subcommands.Add(command);
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
@@ -30,7 +34,8 @@ public static class CliApp
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
+    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/> with the error convention above.</summary>
+    public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null,
         CancellationToken cancellationToken = default)
     {
         var configuration = new InvocationConfiguration
@@ -50,7 +55,7 @@ public static class CliApp
             interrupt.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-        ParseResult parse = BuildRootCommand().Parse(args);
+        ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             // A word the parser did not recognise explains the other errors ("Required command was not provided").

@@ -13,7 +13,7 @@ public static class EvaluationProgressDisplay
 {
     public static async Task<T> RunAsync<T>(TextWriter output, Func<IRunProgress, Task<T>> work)
     {
-        if (!TrainingProgressDisplay.DrawsLive(output)) return await work(new PlainLines(output));
+        if (!ConsoleProgress.DrawsLive(output)) return await work(new PlainLines(output));
         T result = default!;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(),

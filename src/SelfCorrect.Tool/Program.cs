@@ -1,0 +1,1 @@
+return await SelfCorrect.Cli.CliApp.RunAsync(SelfCorrect.Cli.CliApp.BuildRootCommand(), args);
