@@ -58,20 +58,26 @@ public sealed class EvalCommandRankTests
     }
 
     [TinyModelFact]
-    public async Task Bbq_RankStrategy_PrefillsTheCandidatesAndTheFinalAnswer()
+    public async Task Bbq_RankStrategy_PrefillsTheCandidatesAndTheFinalAnswer_WithTheGivenCandidates()
     {
         string root = CliRunner.TemporaryDirectory();
         string data = Path.Combine(root, "data");
         Directory.CreateDirectory(data);
         await File.WriteAllLinesAsync(Path.Combine(data, "Age.jsonl"), [BbqRow(0, "neg", "ambig", 2), BbqRow(1, "nonneg", "ambig", 2)]);
+        string[] Args(string candidates) => ["eval", "bbq", "--data", data, "--strategy", "rank", "--candidates", candidates, "--rank-order", "best-first",
+            "--out", Path.Combine(root, "bbq"), .. Model];
 
-        var result = await CliRunner.RunAsync(["eval", "bbq", "--data", data, "--strategy", "rank", "--out", Path.Combine(root, "bbq"), .. Model]);
+        var result = await CliRunner.RunAsync(Args("2"));
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         var records = (await File.ReadAllLinesAsync(Path.Combine(root, "bbq", "responses.jsonl"))).Select(line => JsonNode.Parse(line)!).ToList();
         Assert.Equal(2, records.Count);
         Assert.All(records, record => Assert.StartsWith("The answer is", record["initial"]!.GetValue<string>()));
         Assert.All(records, record => Assert.StartsWith("The answer is", record["finals"]![0]!.GetValue<string>()));
+        var strategy = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "bbq", "settings.json")))!["strategy"]!;
+        Assert.Equal(2, strategy["candidates"]!.GetValue<int>());
+
+        (await CliRunner.RunAsync(Args("0"))).AssertOneLineUsageError("error: --candidates: must be ≥ 1 (got 0)");
     }
 
     /// <summary>One line of the BBQ format (invented people and wording).</summary>

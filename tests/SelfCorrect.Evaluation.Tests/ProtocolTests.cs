@@ -64,14 +64,14 @@ public sealed class ProtocolTests
     {
         var protocol = EvaluationProtocol.Reference(ProtocolBenchmark.Bbq, ModelSpec.Parse("openai:m"), null, 9);
         var client = new OptionsRecordingScriptedClient();
-        var strategy = BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null, protocol);
+        var strategy = BbqRun.CreateStrategy("cot", new StrategySettings { Rounds = 1 }, protocol);
         var example = BbqDataset.Parse(new Data.JsonLine("x", 1, Data.JsonLines.Parse("x", 1, Fixtures.BbqRow("Age", 5, "neg", "ambig", 2).ToJsonString())));
 
         await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(strategy).Build(), example, PromptPresets.Default, protocol.SystemPrompt, protocol.ChatOptions,
             CancellationToken.None);
 
         Assert.Equal([(256, 1f, 9L), (10, 0f, 9L)], client.Options.Select(o => (o!.MaxOutputTokens, o.Temperature, o.Seed)));
-        var rank = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("rank", 1, PromptPresets.Default, null, protocol));
+        var rank = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("rank", new StrategySettings { Rounds = 1 }, protocol));
         Assert.Equal(EvaluationProtocol.Setting, rank.Setting);
     }
 

@@ -47,7 +47,7 @@ public sealed class StrategyAndJailbreakRunTests
     public async Task ScriptedClient_ChainOfThought_WithPrefill_ReasonsThenAnswersFromThePrefill()
     {
         var client = new ScriptedClient(true, " the context does not say.", " (c).");
-        var strategy = BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null);
+        var strategy = BbqRun.CreateStrategy("cot", new StrategySettings());
 
         var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(strategy).Build(), Example(), PromptPresets.Default, null, null, CancellationToken.None);
 
@@ -65,7 +65,7 @@ public sealed class StrategyAndJailbreakRunTests
     public async Task ScriptedClient_ChainOfThought_WithoutPrefill_PutsThePrefixInTheQuestionTurn()
     {
         var client = new ScriptedClient(false, "Thinking.", "(c) Can't be determined.");
-        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null)).Build(), Example(),
+        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cot", new StrategySettings())).Build(), Example(),
             PromptPresets.Default, null, null, CancellationToken.None);
 
         Assert.EndsWith("\n\n" + PromptPresets.Default.BbqChainOfThoughtPrefix, client.Requests[0].Single().Text);
@@ -77,15 +77,15 @@ public sealed class StrategyAndJailbreakRunTests
     public async Task ScriptedClient_Instruction_FollowsTheQuestionTurn_AndTheAnswerUsesThePrefill()
     {
         var client = new ScriptedClient(true, " (a).");
-        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("instruction", 1, PromptPresets.Default, null)).Build(), Example(),
+        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("instruction", new StrategySettings { Rounds = 1 })).Build(), Example(),
             PromptPresets.Default, "Be brief.", null, CancellationToken.None);
 
         var sent = client.Requests.Single();
         Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.Assistant], sent.Select(m => m.Role));
         Assert.Equal(BbqRun.QuestionTurn(Example(), PromptPresets.Default) + "\n\n" + PromptPresets.Default.BbqDebiasInstruction, sent[1].Text);
         Assert.Equal("The answer is (a).", record.Initial);
-        var roundsOfInstruction = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("instruction", 3, PromptPresets.Default, null));
-        var noRounds = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("cac", 0, PromptPresets.Default, null));
+        var roundsOfInstruction = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("instruction", new StrategySettings { Rounds = 3 }));
+        var noRounds = Assert.Throws<InvalidSettingException>(() => BbqRun.CreateStrategy("cac", new StrategySettings { Rounds = 0 }));
         Assert.Equal(("Rounds", "only the cac strategy has rounds (got 3 with {Strategy} instruction)"), (roundsOfInstruction.Setting, roundsOfInstruction.Problem));
         Assert.Equal(("Rounds", "cac needs at least 1 round (got 0)"), (noRounds.Setting, noRounds.Problem));
     }
@@ -94,7 +94,7 @@ public sealed class StrategyAndJailbreakRunTests
     public async Task ScriptedClient_None_AnswersFromThePrefill_InOneCall()
     {
         var client = new ScriptedClient(true, " (c).");
-        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("none", 1, PromptPresets.Default, null)).Build(),
+        var record = await BbqRun.EvaluateAsync(client.AsBuilder().UseStrategy(BbqRun.CreateStrategy("none", new StrategySettings { Rounds = 1 })).Build(),
             Example(), PromptPresets.Default, null, null, CancellationToken.None);
 
         var sent = client.Requests.Single();
@@ -110,7 +110,7 @@ public sealed class StrategyAndJailbreakRunTests
     {
         var presets = PromptPresets.Default;
         string Describe(string name, int rounds = 1) =>
-            BbqRun.DescribeStrategy(BbqRun.CreateStrategy(name, rounds, presets, null), presets, null).ToJsonString();
+            BbqRun.DescribeStrategy(BbqRun.CreateStrategy(name, new StrategySettings { Rounds = rounds, Presets = presets }), presets, null).ToJsonString();
         JsonObject Head(string name) => new() { ["name"] = name, ["presets_file"] = null, ["question_template"] = presets.BbqQuestionTemplate };
 
         var none = Head("none");
@@ -141,18 +141,18 @@ public sealed class StrategyAndJailbreakRunTests
         var stop = ChatFinishReason.Stop;
         var length = ChatFinishReason.Length;
         var plain = new ScriptedClient(true, " (c).") { FinishReasons = [stop] };
-        var none = await BbqRun.EvaluateAsync(plain.AsBuilder().UseStrategy(BbqRun.CreateStrategy("none", 1, PromptPresets.Default, null)).Build(),
+        var none = await BbqRun.EvaluateAsync(plain.AsBuilder().UseStrategy(BbqRun.CreateStrategy("none", new StrategySettings { Rounds = 1 })).Build(),
             Example(), PromptPresets.Default, null, null, CancellationToken.None);
         Assert.Equal(["stop"], none.Stages!.Select(s => s.FinishReason));
 
         var chain = new ScriptedClient(true, " thinking", " (c).") { FinishReasons = [length, stop] };
-        var cot = await BbqRun.EvaluateAsync(chain.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cot", 1, PromptPresets.Default, null)).Build(),
+        var cot = await BbqRun.EvaluateAsync(chain.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cot", new StrategySettings())).Build(),
             Example(), PromptPresets.Default, null, null, CancellationToken.None);
         Assert.Equal([("reasoning", "length"), ("initial", "stop")], cot.Stages!.Select(s => (s.Stage, s.FinishReason)));
 
         // Checking-as-Context: its trace keeps each stage's finish reason.
         var checking = new ScriptedClient(true, " (a).", "Biased.", " (c).") { FinishReasons = [length, stop, stop] };
-        var cac = await BbqRun.EvaluateAsync(checking.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cac", 1, PromptPresets.Default, null)).Build(),
+        var cac = await BbqRun.EvaluateAsync(checking.AsBuilder().UseStrategy(BbqRun.CreateStrategy("cac", new StrategySettings { Rounds = 1 })).Build(),
             Example(), PromptPresets.Default, null, null, CancellationToken.None);
         Assert.Equal([("initial", "length"), ("critique", "stop"), ("final", "stop")], cac.Stages!.Select(s => (s.Stage, s.FinishReason)));
         Assert.Equal([("initial", "length"), ("final_1", "stop")], cac.Answers().Select(a => (a.Stage, a.FinishReason)));

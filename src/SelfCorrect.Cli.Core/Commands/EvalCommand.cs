@@ -98,7 +98,7 @@ public static partial class EvalCommand
         var model = new ModelOptions();
         model.Seed.Description = "Seed of the per-category draw and of sampling (gguf; sent to servers).";
         var data = DataOption("BBQ data: a directory of the official .jsonl files, or files (repeatable).");
-        var strategy = new Option<string>("--strategy") { Description = "none, cac (Checking-as-Context), instruction or cot (Ganguli et al. styles), rank (in-context ranking, 3 candidates).", DefaultValueFactory = _ => "cac" };
+        var strategy = new Option<string>("--strategy") { Description = "none, cac (Checking-as-Context), instruction or cot (Ganguli et al. styles), rank (in-context ranking, see --candidates).", DefaultValueFactory = _ => "cac" };
         strategy.AcceptOnlyFromAmong([.. BbqRun.StrategyNames]);
         var rounds = new Option<int>("--rounds") { Description = "cac: check + re-ask rounds.", DefaultValueFactory = _ => 1 };
         var categories = new Option<string[]>("--categories") { Description = "Categories to use, comma-separated or repeated (default: all in the data).", AllowMultipleArgumentsPerToken = true };
@@ -110,6 +110,7 @@ public static partial class EvalCommand
         var system = SystemOption();
         var runner = new RunnerSettings();
         var scoring = new BbqScoringSettings();
+        var ranking = new RankingOptions();
         var protocol = new ProtocolSettings(ProtocolBenchmark.Bbq);
         var output = new Option<string?>("--out") { Description = "Run directory (default: runs/bbq-<model>-<strategy>); rerunning the same command resumes it." };
         var force = ForceOption();
@@ -121,6 +122,7 @@ public static partial class EvalCommand
         scoring.AddTo(command);
         model.AddTo(command);
         model.MapSettings(command);
+        ranking.AddTo(command);
         protocol.AddTo(command);
         runner.AddTo(command);
         jobs.AddTo(command);
@@ -151,6 +153,9 @@ public static partial class EvalCommand
                 Presets = presetValues,
                 PresetsFile = presetsFile,
                 CheckPrompt = parse.GetValue(checkPrompt),
+                Candidates = parse.GetValue(ranking.Candidates),
+                ScoringPrompt = parse.GetValue(ranking.ScoringPrompt),
+                RankOrder = ranking.ReadOrder(parse),
                 Protocol = protocolValues,
                 Runner = runner.Read(parse),
                 Grading = parse.GetValue(scoring.Grading),

@@ -5,7 +5,7 @@ namespace SelfCorrect.Cli.Commands;
 
 /// <summary>
 /// <c>--candidates</c>, <c>--scoring-prompt</c> and <c>--rank-order</c>: the options of the in-context ranking strategy
-/// (<c>rank</c>), declared once for every command that can run it (<c>chat</c>, <c>eval jailbreak</c>, <c>eval overrefusal</c>).
+/// (<c>rank</c>), declared once for every command that can run it (<c>chat</c>, <c>eval bbq</c>, <c>eval jailbreak</c>, <c>eval overrefusal</c>).
 /// </summary>
 public sealed class RankingOptions
 {

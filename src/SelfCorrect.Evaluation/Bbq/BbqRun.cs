@@ -15,9 +15,12 @@ public static class BbqRun
     /// <summary>The strategies a BBQ run accepts by name.</summary>
     public static IReadOnlyList<string> StrategyNames => BbqStrategies.Names;
 
-    /// <summary>The request's strategy (<see cref="BbqStrategies"/>); errors name <c>Strategy</c> or <c>Rounds</c>.</summary>
-    public static ICorrectionStrategy CreateStrategy(string name, int rounds, PromptPresets presets, string? checkPrompt, EvaluationProtocol? protocol = null) =>
-        BbqStrategies.Create(name, new StrategySettings { Presets = presets, Rounds = rounds, CheckPrompt = checkPrompt }, protocol);
+    /// <summary>
+    /// The request's strategy (<see cref="BbqStrategies"/>) from its rounds, prompts and ranking settings; errors name
+    /// <c>Strategy</c> or the setting at fault (<c>Rounds</c>, <c>Candidates</c>, ...).
+    /// </summary>
+    public static ICorrectionStrategy CreateStrategy(string name, StrategySettings settings, EvaluationProtocol? protocol = null) =>
+        BbqStrategies.Create(name, settings, protocol);
 
     /// <summary>The user turn of an example: the presets' question template with the context, question and three options filled in.</summary>
     public static string QuestionTurn(BbqExample example, PromptPresets presets) => presets.BbqQuestionTemplate

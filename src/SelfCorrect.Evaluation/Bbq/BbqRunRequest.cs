@@ -26,6 +26,12 @@ public sealed record BbqRunRequest
     public string? PresetsFile { get; init; }
     /// <summary>cac: check prompt instead of the BBQ preset's.</summary>
     public string? CheckPrompt { get; init; }
+    /// <summary>rank: answers sampled, self-scored and ranked in context (≥ 1).</summary>
+    public int Candidates { get; init; } = 3;
+    /// <summary>rank: scoring prompt instead of the BBQ preset's.</summary>
+    public string? ScoringPrompt { get; init; }
+    /// <summary>rank: the order of the (answer, score) pairs in context.</summary>
+    public RankOrder RankOrder { get; init; } = RankOrder.WorstFirst;
     /// <summary>The system prompt, token limits and sampling of every call (<see cref="EvaluationProtocol"/>); null: plain, no system prompt, the backend's defaults.</summary>
     public EvaluationProtocol? Protocol { get; init; }
     /// <summary>Concurrency, request rate, failure limit and sync policy.</summary>
@@ -58,7 +64,11 @@ public sealed record BbqRunRequest
         var files = BbqDataset.ResolveFiles(DataPaths);
         var examples = BbqDataset.Load(files);
         var selected = Selection.Apply(examples);
-        var strategy = BbqRun.CreateStrategy(Strategy, Rounds, Presets, CheckPrompt, Protocol);
+        var strategy = BbqRun.CreateStrategy(Strategy, new StrategySettings
+        {
+            Presets = Presets, Rounds = Rounds, CheckPrompt = CheckPrompt,
+            Candidates = Candidates, ScoringPrompt = ScoringPrompt, RankOrder = RankOrder,
+        }, Protocol);
         var metadata = TargetMetadataPath is null ? null : TargetMetadata.Load(TargetMetadataPath, nameof(TargetMetadataPath));
         return new Plan(files, examples, selected, strategy, metadata);
     }
