@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -29,14 +28,16 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
         ServedModel? model = null;
         try
         {
-            var request = ChatCompletionRequest.Parse(await ReadBodyAsync(context.Request, aborted), options.DefaultChatOptions);
+            ChatCompletionRequest request;
+            using (var body = await ReadBodyAsync(context.Request, aborted))
+                request = ChatCompletionRequest.Parse(body.RootElement, options.DefaultChatOptions);
             model = catalog.Find(request.Model)
                     ?? throw ApiException.InvalidRequest($"unknown model '{request.Model}' (served: {string.Join(", ", catalog.Models.Select(m => m.Name))})", "model", "model_not_found");
             modelName = model.Name;
             strategyName = request.Strategy ?? Header(context.Request, StrategyHeader) ?? model.Strategy;
             var strategy = CreateStrategy(model, strategyName, request);
             if (options.LogPrompts)
-                logger.LogInformation("{RequestId} prompt: {Prompt}", context.TraceIdentifier, request.Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text);
+                ServerLog.Prompt(logger, context.TraceIdentifier, request.Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text);
 
             string served = modelName, used = strategyName;
             var calls = new UpstreamCallMetrics(model.Upstream, (latency, usage) => metrics.StageCompleted(served, used, latency, usage));
@@ -60,17 +61,16 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
         finally
         {
             metrics.RequestEnded(modelName, strategyName, context.Response.StatusCode, errorType);
-            logger.LogInformation("{RequestId} {Model} {Strategy} {Status} {ElapsedMs:0.0} ms", context.TraceIdentifier, modelName, strategyName,
-                context.Response.StatusCode, clock.Elapsed.TotalMilliseconds);
+            ServerLog.RequestServed(logger, context.TraceIdentifier, modelName, strategyName, context.Response.StatusCode, clock.Elapsed.TotalMilliseconds);
         }
     }
 
-    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The body as a document in pooled memory (dispose it); what a request needs is copied out by <see cref="ChatCompletionRequest.Parse"/>.</summary>
+    private static async Task<JsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            return await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken) as JsonObject
-                   ?? throw ApiException.InvalidRequest("the body must be a JSON object");
+            return await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
         }
         catch (JsonException e)
         {
@@ -109,9 +109,8 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
     {
         var response = await client.GetResponseAsync(request.Messages, request.Options, aborted);
         trace.Observe(response);
-        var body = json.Completion(response.Text, response.FinishReason, response.Usage, trace.ToJson(response.Text, response.FinishReason, response.Usage, clock.Elapsed));
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), aborted);
+        var selfCorrection = trace.Property(response.Text, response.FinishReason, response.Usage, clock.Elapsed);
+        await JsonBody.WriteAsync(context.Response, writer => json.WriteCompletion(writer, response.Text, response.FinishReason, response.Usage, selfCorrection), aborted);
     }
 
     /// <summary>
@@ -152,10 +151,9 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
                 string piece = update.Text;
                 if (piece.Length > 0 || !roleSent)
                 {
-                    var delta = new JsonObject { ["content"] = piece };
-                    if (!roleSent) delta.Insert(0, "role", "assistant");
+                    bool withRole = !roleSent;
                     roleSent = true;
-                    await sse.DataAsync(json.Chunk(delta, finish: null, request.IncludeUsage));
+                    await sse.DataAsync(writer => json.WriteChunk(writer, piece, withRole, finish: null, request.IncludeUsage));
                     text.Append(piece);
                 }
                 moved = updates.MoveNextAsync().AsTask();
@@ -164,7 +162,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
         catch (Exception e) when (sse.Started && !aborted.IsCancellationRequested && ToApiException(e, null) is { } error)
         {
             // The status line is gone: OpenAI clients read an error event in the stream as the failure.
-            await sse.DataAsync(error.ToJson());
+            await sse.DataAsync(writer => error.ToJson().WriteTo(writer));
             throw new StreamFailedException(error);
         }
         finally
@@ -172,19 +170,16 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
             // The enumerator cannot be disposed while a move is pending (the client left during a stage).
             if (!moved.IsCompleted) await Task.WhenAny(moved);
         }
-        var selfCorrection = trace.ToJson(text.ToString(), finish, usage, clock.Elapsed);
-        var finishChunk = json.Chunk(new JsonObject(), finish ?? ChatFinishReason.Stop, request.IncludeUsage);
+        var selfCorrection = trace.Property(text.ToString(), finish, usage, clock.Elapsed);
+        var finishReason = finish ?? ChatFinishReason.Stop;
         if (request.IncludeUsage)
         {
-            await sse.DataAsync(finishChunk);
-            var usageChunk = json.UsageChunk(usage);
-            if (selfCorrection is not null) usageChunk["self_correction"] = selfCorrection;
-            await sse.DataAsync(usageChunk);
+            await sse.DataAsync(writer => json.WriteChunk(writer, content: null, withRole: false, finishReason, includeUsage: true));
+            await sse.DataAsync(writer => json.WriteUsageChunk(writer, usage, selfCorrection));
         }
         else
         {
-            if (selfCorrection is not null) finishChunk["self_correction"] = selfCorrection;
-            await sse.DataAsync(finishChunk);
+            await sse.DataAsync(writer => json.WriteChunk(writer, content: null, withRole: false, finishReason, includeUsage: false, selfCorrection));
         }
         await sse.DoneAsync();
     }
@@ -211,7 +206,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
                 return timeout ? new ApiException(504, "upstream_timeout", message, code: "upstream_timeout")
                                : new ApiException(502, "upstream_error", message, code: "upstream_error");
             default:
-                logger.LogError(e, "unexpected failure");
+                ServerLog.UnexpectedFailure(logger, e);
                 return new ApiException(500, "server_error", "the server failed while handling the request");
         }
     }
@@ -227,8 +222,7 @@ public sealed class ChatCompletionsEndpoint(ServerOptions options, ModelCatalog 
     {
         if (context.Response.HasStarted) return;
         context.Response.StatusCode = error.Status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(error.ToJson().ToJsonString(), cancellationToken);
+        await JsonBody.WriteAsync(context.Response, error.ToJson(), cancellationToken);
     }
 
     /// <summary>An error already sent as an event in the stream; only counted and logged after that.</summary>

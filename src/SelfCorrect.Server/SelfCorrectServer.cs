@@ -81,13 +81,15 @@ public sealed class SelfCorrectServer : IAsyncDisposable
 
     private static WebApplication Build(ServerOptions options, ModelCatalog catalog, ServerMetrics metrics)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // Empty, not slim: the gateway is configured by its options alone. A slim host would also read appsettings.json
+        // from the working directory (and watch that directory for changes) and filter hosts, on every request.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddRoutingCore();
         if (options.LoggerProvider is { } provider) builder.Logging.AddProvider(provider);
         else builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        builder.WebHost.UseKestrel(kestrel =>
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
             kestrel.Listen(address, options.Port);
@@ -145,7 +147,7 @@ public sealed class SelfCorrectServer : IAsyncDisposable
             context.Response.Headers.WWWAuthenticate = "Bearer";
             var body = ApiException.Body(key is null ? "no API key: send Authorization: Bearer KEY" : "incorrect API key",
                 "invalid_request_error", code: "invalid_api_key");
-            await context.Response.WriteAsync(body.ToJsonString());
+            await JsonBody.WriteAsync(context.Response, body);
             return;
         }
         context.Items[ClientItem] = ClientKeys.Hash(key);
@@ -190,7 +192,6 @@ public sealed class SelfCorrectServer : IAsyncDisposable
             response.Headers.RetryAfter = "1";
             body = ApiException.Body("the server is at its concurrency limit and its queue is full; retry shortly", "server_overloaded", code: "server_overloaded");
         }
-        response.ContentType = "application/json";
-        await response.WriteAsync(body.ToJsonString(), cancellationToken);
+        await JsonBody.WriteAsync(response, body, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace SelfCorrect.Server;
@@ -7,24 +8,42 @@ namespace SelfCorrect.Server;
 /// <summary>Server-sent events on a response: the headers go with the first event, so a failure before it can still be a plain error status.</summary>
 public sealed class SseWriter(HttpResponse response, CancellationToken cancellationToken)
 {
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+
     public bool Started => response.HasStarted;
 
-    public Task DataAsync(JsonNode data) => WriteAsync("data: " + data.ToJsonString() + "\n\n");
+    /// <summary>A <c>data:</c> event carrying what <paramref name="write"/> writes, as JSON straight into the response's pipe.</summary>
+    public Task DataAsync(Action<Utf8JsonWriter> write)
+    {
+        Begin();
+        var output = response.BodyWriter;
+        output.Write(DataPrefix);
+        JsonBody.Write(output, write);
+        output.Write(EventEnd);
+        return FlushAsync();
+    }
 
     public Task CommentAsync(string comment) => WriteAsync(": " + comment + "\n\n");
 
     public Task DoneAsync() => WriteAsync("data: [DONE]\n\n");
 
-    private async Task WriteAsync(string text)
+    private Task WriteAsync(string text)
     {
-        if (!response.HasStarted)
-        {
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            // Proxies such as nginx would otherwise hold the tokens back.
-            response.Headers["X-Accel-Buffering"] = "no";
-        }
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        Begin();
+        Encoding.UTF8.GetBytes(text, response.BodyWriter);
+        return FlushAsync();
     }
+
+    private void Begin()
+    {
+        if (response.HasStarted) return;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        // Proxies such as nginx would otherwise hold the tokens back.
+        response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    /// <summary>Each event leaves at once: a client reads tokens as they come, and the keep-alive comments must get through.</summary>
+    private async Task FlushAsync() => await response.BodyWriter.FlushAsync(cancellationToken);
 }

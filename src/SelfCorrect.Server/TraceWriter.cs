@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using SelfCorrect.Correction;
 
@@ -20,47 +20,50 @@ public sealed class TraceWriter(TraceDetail detail, string strategy)
 
     public void Observe(ChatResponseUpdate update) => _trace ??= update.GetSelfCorrectionTrace();
 
-    /// <summary>The <c>self_correction</c> object; null at <see cref="TraceDetail.None"/>.</summary>
+    /// <summary>
+    /// The property writer for <see cref="CompletionJson"/>: it writes the <c>self_correction</c> property, or nothing at
+    /// <see cref="TraceDetail.None"/>.
+    /// </summary>
     /// <param name="answer">The answer sent to the client (the one stage of a strategy without a trace).</param>
     /// <param name="finish">The answer's finish reason (the one stage's, without a trace).</param>
     /// <param name="usage">Usage of the whole request.</param>
     /// <param name="latency">Wall time of the whole request.</param>
-    public JsonObject? ToJson(string answer, ChatFinishReason? finish, UsageDetails? usage, TimeSpan latency)
+    public Action<Utf8JsonWriter>? Property(string answer, ChatFinishReason? finish, UsageDetails? usage, TimeSpan latency) =>
+        detail == TraceDetail.None ? null : writer => Write(writer, answer, finish, usage, latency);
+
+    private void Write(Utf8JsonWriter writer, string answer, ChatFinishReason? finish, UsageDetails? usage, TimeSpan latency)
     {
-        if (detail == TraceDetail.None) return null;
-        var stages = new JsonArray();
+        writer.WriteStartObject("self_correction");
+        writer.WriteString("strategy", strategy);
+        writer.WriteNumber("rounds", _trace?.Critiques.Count() ?? 0);
+        writer.WriteBoolean("exited_early", _trace?.ExitedEarly ?? false);
+        writer.WriteBoolean("prefill_applied", _trace?.PrefillApplied ?? false);
+        writer.WriteNumber("latency_ms", Math.Round(latency.TotalMilliseconds, 3));
+        writer.WriteStartArray("stages");
         if (_trace is { } trace)
         {
             foreach (var stage in trace.Stages)
-                stages.Add(Stage(stage.Kind.ToString().ToLowerInvariant(), stage.Round, stage.FinishReason, stage.Usage, stage.Latency, stage.Text, stage.Verdict?.ToString()));
+                WriteStage(writer, stage.Kind.ToString().ToLowerInvariant(), stage.Round, stage.FinishReason, stage.Usage, stage.Latency, stage.Text, stage.Verdict?.ToString());
         }
         else
         {
-            stages.Add(Stage("answer", 0, finish, usage, latency, answer, verdict: null));
+            WriteStage(writer, "answer", 0, finish, usage, latency, answer, verdict: null);
         }
-        return new JsonObject
-        {
-            ["strategy"] = strategy,
-            ["rounds"] = _trace?.Critiques.Count() ?? 0,
-            ["exited_early"] = _trace?.ExitedEarly ?? false,
-            ["prefill_applied"] = _trace?.PrefillApplied ?? false,
-            ["latency_ms"] = Math.Round(latency.TotalMilliseconds, 3),
-            ["stages"] = stages,
-        };
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 
-    private JsonObject Stage(string kind, int round, ChatFinishReason? finish, UsageDetails? usage, TimeSpan latency, string text, string? verdict)
+    private void WriteStage(Utf8JsonWriter writer, string kind, int round, ChatFinishReason? finish, UsageDetails? usage, TimeSpan latency, string text, string? verdict)
     {
-        var stage = new JsonObject
-        {
-            ["kind"] = kind,
-            ["round"] = round,
-            ["finish_reason"] = finish?.Value,
-            ["usage"] = CompletionJson.Usage(usage),
-            ["latency_ms"] = Math.Round(latency.TotalMilliseconds, 3),
-        };
-        if (verdict is not null) stage["verdict"] = verdict;
-        if (detail == TraceDetail.Full) stage["text"] = text;
-        return stage;
+        writer.WriteStartObject();
+        writer.WriteString("kind", kind);
+        writer.WriteNumber("round", round);
+        if (finish is { } reason) writer.WriteString("finish_reason", reason.Value);
+        else writer.WriteNull("finish_reason");
+        CompletionJson.WriteUsage(writer, usage);
+        writer.WriteNumber("latency_ms", Math.Round(latency.TotalMilliseconds, 3));
+        if (verdict is not null) writer.WriteString("verdict", verdict);
+        if (detail == TraceDetail.Full) writer.WriteString("text", text);
+        writer.WriteEndObject();
     }
 }
