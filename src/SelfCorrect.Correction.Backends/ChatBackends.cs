@@ -85,6 +85,9 @@ public static class ChatBackends
             // Retries and timeouts live in the HttpClient's resilience pipeline; the SDK's own would multiply them.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = Timeout.InfiniteTimeSpan,
+            // Failures are reported by BackendChatClient; the SDK's per-call message logging would only cost time on
+            // every call (and is one place fewer where request headers could be written).
+            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
         };
         var chat = new OpenAI.Chat.ChatClient(spec.Target, new ApiKeyCredential(key), clientOptions).AsIChatClient();
         bool prefill = ContinuesAssistant(spec, options);
