@@ -8,7 +8,8 @@ using SelfCorrect.Testing;
 /// The tiny GGUF model in-process: 8 concurrent Checking-as-Context requests (one round: three model calls each) through
 /// the batched backend vs the same requests one after another through the one-context backend, side by side, with the
 /// answers compared stage by stage (greedy and seeded sampling). Each measured round asks new questions, so neither
-/// side finds a previous round's conversations in its KV cache.
+/// side finds a previous round's conversations in its KV cache. Run twice: with llama.cpp's flash attention as it
+/// chooses (on, on the CPU) and off, which makes the batched logits bit-identical to the lone ones.
 /// </summary>
 internal static class GgufBatchBench
 {
@@ -17,11 +18,18 @@ internal static class GgufBatchBench
     public static async Task RunAsync(int maxTokens, int rounds, int threads)
     {
         var spec = new ModelSpec(BackendKind.Gguf, TestModels.TinyGgufPath);
-        var backend = new BackendOptions { ContextSize = 1024, Threads = threads };
+        Console.WriteLine($"tiny GGUF ({Path.GetFileName(spec.Target)}), {Requests} CaC requests (1 round, 3 calls each), {maxTokens} tokens per call at most, {threads} threads, half greedy, half sampled (seeded)");
+        foreach (bool? flashAttention in new bool?[] { null, false })
+        {
+            Console.WriteLine($"flash attention: {(flashAttention is null ? "llama.cpp's choice" : "off")}; load average {LoadAverage()}");
+            await CompareAsync(spec, new BackendOptions { ContextSize = 1024, Threads = threads, FlashAttention = flashAttention }, maxTokens, rounds);
+        }
+    }
+
+    private static async Task CompareAsync(ModelSpec spec, BackendOptions backend, int maxTokens, int rounds)
+    {
         using var alone = ChatBackends.Create(spec, backend);
         using var batched = ChatBackends.Create(spec, backend with { MaxBatch = Requests });
-
-        Console.WriteLine($"tiny GGUF ({Path.GetFileName(spec.Target)}), {Requests} CaC requests (1 round, 3 calls each), {maxTokens} tokens per call at most, {threads} threads, half greedy, half sampled (seeded); load average {LoadAverage()}");
         await OneAfterAnotherAsync(alone, Work(round: -1, maxTokens));   // warm-up
         await TogetherAsync(batched, Work(round: -1, maxTokens));
         TimeSpan aloneTime = TimeSpan.Zero, batchedTime = TimeSpan.Zero;
