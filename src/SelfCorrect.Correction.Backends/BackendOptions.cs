@@ -24,6 +24,14 @@ public sealed record BackendOptions
     /// </summary>
     public int? GpuLayers { get; init; }
 
+    /// <summary>
+    /// GGUF: llama.cpp's flash attention (null: llama.cpp's choice, on wherever the backend has it). Its CPU kernel adds
+    /// up a token's attention in an order that depends on what else the decode holds, so a request's logits differ in
+    /// the last bits between a batch and a decode of its own; false makes <see cref="BatchedGgufChatClient"/> give
+    /// bit-identical logits, so the same answers, as <see cref="GgufChatClient"/>.
+    /// </summary>
+    public bool? FlashAttention { get; init; }
+
     /// <summary>Sampling seed when a request sets none (GGUF; sent to HTTP servers that accept one).</summary>
     public long Seed { get; init; }
 

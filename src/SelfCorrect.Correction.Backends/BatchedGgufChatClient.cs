@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using LLama.Batched;
+using LLama;
 using LLama.Native;
 using Microsoft.Extensions.AI;
 
@@ -8,10 +8,10 @@ namespace SelfCorrect.Correction;
 
 /// <summary>
 /// A GGUF model run in-process by LLamaSharp 0.30 that serves concurrent requests in shared decode steps: one
-/// <see cref="BatchedExecutor"/> (one llama.cpp context), a <see cref="Conversation"/> (a llama.cpp sequence) per
-/// request, and one loop that decodes the next token of every request in a single batch, then samples each with the
-/// request's own seeded sampler. A token costs a small model about the same time alone as in a batch of a few, so
-/// requests that arrive together finish together instead of one after another.
+/// llama.cpp context, a llama.cpp sequence per request, and one loop (a thread of its own) that decodes the next
+/// token of every request in a single batch, then samples each with the request's own seeded sampler. A token costs a
+/// small model about the same time alone as in a batch of a few, so requests that arrive together finish together
+/// instead of one after another.
 /// <list type="bullet">
 /// <item>At most <see cref="BackendOptions.MaxBatch"/> requests generate at once; later ones wait in arrival order.
 /// Each sequence has <see cref="BackendOptions.ContextSize"/> tokens of KV cache of its own (llama.cpp's non-unified
@@ -20,18 +20,21 @@ namespace SelfCorrect.Correction;
 /// request takes the idle sequence sharing the longest prefix with its prompt, so each Checking-as-Context stage
 /// evaluates only its new turns. A request's prompt is evaluated in the same decode steps as the others' tokens.</item>
 /// <item>Same answers as <see cref="GgufChatClient"/> with the same seed: sampling, stop sequences, usage, the chat
-/// template and the prefill are shared with it.</item>
+/// template and the prefill are shared with it. Bit for bit with <see cref="BackendOptions.FlashAttention"/> false:
+/// llama.cpp's CPU flash attention adds up in an order that depends on the batch, so a sampled answer can now and
+/// then part from the one-at-a-time one.</item>
 /// </list>
 /// </summary>
 public sealed class BatchedGgufChatClient : IChatClient
 {
     private readonly GgufModel _model;
-    private readonly BatchedExecutor _executor;
+    private readonly LLamaContext _context;
+    private readonly LLamaBatch _batch = new();
     private readonly int _maxBatch;
     private readonly Queue<Job> _waiting = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private readonly Thread _loop;
     // The loop's own state: only the loop touches it.
     private readonly List<Job> _active = [];
     private readonly List<Sequence> _idle = [];
@@ -55,14 +58,17 @@ public sealed class BatchedGgufChatClient : IChatClient
                 // A cache per sequence: each request's attention sees only its own cells, laid out as in a context of its own.
                 KVUnified = false,
             };
-            _executor = new BatchedExecutor(_model.Weights, parameters);
+            _context = _model.Weights.CreateContext(parameters);
         }
         catch (Exception e)
         {
             _model.Dispose();
             throw new ChatBackendException(Backend, "creating a context", e.Message, e);
         }
-        _loop = Task.Run(RunAsync);
+        // A thread of its own: every decode starts from the same thread, so llama.cpp's worker threads (an OpenMP team
+        // per calling thread) stay the same few, and no thread-pool hop sits between steps.
+        _loop = new Thread(Run) { IsBackground = true, Name = "gguf batch loop" };
+        _loop.Start();
     }
 
     /// <summary>The model spec, e.g. <c>gguf:models/x.gguf</c>.</summary>
@@ -119,33 +125,29 @@ public sealed class BatchedGgufChatClient : IChatClient
         if (_disposed) return;
         _disposed = true;
         _stopping.Cancel();
-        _loop.GetAwaiter().GetResult();
+        _loop.Join();
         var ended = new ObjectDisposedException(nameof(BatchedGgufChatClient));
         lock (_waiting)
             foreach (var job in _active.Concat(_waiting)) job.End(ended);
-        _executor.Dispose();
+        _context.Dispose();
         _model.Dispose();
         _stopping.Dispose();
         _wake.Dispose();
     }
 
     /// <summary>Admit waiting requests, decode one batch, advance every request whose tokens it held; sleep when idle.</summary>
-    private async Task RunAsync()
+    private void Run()
     {
         try
         {
             while (!_stopping.IsCancellationRequested)
             {
-                if (_active.Count == 0) await _wake.WaitAsync(_stopping.Token);
+                if (_active.Count == 0) _wake.Wait(_stopping.Token);
                 Admit();
                 if (_active.Count == 0) continue;
                 PeakBatch = Math.Max(PeakBatch, _active.Count);
-                var result = await _executor.Infer(CancellationToken.None);
-                if (result != DecodeResult.Ok)
-                    throw new ChatBackendException(Backend, "the request", $"llama.cpp decode failed ({result})");
-                // In sequence-id order: llama.cpp puts the tokens of a per-sequence cache into one micro-batch only
-                // while each next sequence's id is the last one's plus one, so this order decodes them in one step.
-                foreach (var job in _active.OrderBy(job => job.Sequence!.Conversation.ConversationId.Value).ToList()) Advance(job);
+                Decode();
+                Advance();
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -185,11 +187,10 @@ public sealed class BatchedGgufChatClient : IChatClient
             int keep = _model.ReusablePrefix(sequence.Tokens, job.Prompt);
             if (sequence.Tokens.Count > keep)
             {
-                sequence.Conversation.Rewind(sequence.Tokens.Count - keep);
+                _context.NativeHandle.MemorySequenceRemove(sequence.Id, keep, -1);
                 sequence.Tokens.RemoveRange(keep, sequence.Tokens.Count - keep);
             }
-            sequence.Conversation.Prompt(job.Prompt.AsSpan(keep));
-            sequence.Tokens.AddRange(job.Prompt.AsSpan(keep));
+            sequence.Queue(job.Prompt.AsSpan(keep));
             job.Reused = keep;
             _model.CountPrompt(job.Prompt.Length, keep);
             _active.Add(job);
@@ -202,39 +203,68 @@ public sealed class BatchedGgufChatClient : IChatClient
         var best = _idle.MaxBy(sequence => GgufModel.CommonPrefix(sequence.Tokens, prompt));
         if (best is null || (_sequences < _maxBatch && GgufModel.CommonPrefix(best.Tokens, prompt) == 0))
         {
-            _sequences++;
-            return new Sequence(_executor.Create());
+            return new Sequence((LLamaSeqId)_sequences++);
         }
         _idle.Remove(best);
         return best;
     }
 
-    /// <summary>After a decode step: samples the request's next token, sends its text, and queues the token or ends the request.</summary>
-    private void Advance(Job job)
+    /// <summary>
+    /// Decodes the queued tokens of the active requests as far as the context's batch size allows; a request all of
+    /// whose tokens went in keeps the logits of its last one.
+    /// </summary>
+    private void Decode()
     {
-        var sequence = job.Sequence!;
-        // A request whose tokens wait for a later batch (a long prompt) is not sampled yet.
-        if (sequence.Conversation.RequiresInference) return;
-        if (job.Abandoned || job.Cancellation.IsCancellationRequested)
+        // In sequence-id order: llama.cpp puts the tokens of a per-sequence cache into one micro-batch only while each
+        // next sequence's id is the last one's plus one, so this order decodes them in one step.
+        _active.Sort((a, b) => a.Sequence!.Id.Value.CompareTo(b.Sequence!.Id.Value));
+        _batch.Clear();
+        int room = (int)_context.BatchSize;
+        foreach (var job in _active)
         {
-            Retire(job, new OperationCanceledException(job.Cancellation));
-            return;
+            var sequence = job.Sequence!;
+            int count = Math.Min(sequence.Queued, room - _batch.TokenCount);
+            int start = sequence.Tokens.Count - sequence.Queued;
+            for (int i = 0; i < count; i++)
+                _batch.Add(sequence.Tokens[start + i], start + i, sequence.Id, logits: i == sequence.Queued - 1);
+            sequence.Queued -= count;
+            job.LogitsAt = count > 0 && sequence.Queued == 0 ? _batch.TokenCount - 1 : -1;
         }
-        var generation = job.Generation;
-        bool more = sequence.Tokens.Count < ContextSize;
-        if (more)
+        var result = _context.Decode(_batch);
+        if (result != DecodeResult.Ok)
+            throw new ChatBackendException(Backend, "the request", $"llama.cpp decode failed ({result})");
+    }
+
+    /// <summary>After a decode step: samples the next token of every request whose tokens it held, sends its text, and queues the token or ends the request.</summary>
+    private void Advance()
+    {
+        var context = _context.NativeHandle;
+        foreach (var job in _active.ToList())
         {
-            LLamaToken token = sequence.Conversation.Sample(generation.Sampler);
-            more = generation.Accept(token, out string text);
-            if (text.Length > 0) job.Output.Writer.TryWrite(generation.Update(text));
+            // A request whose tokens wait for a later batch (a long prompt) is not sampled yet.
+            if (job.LogitsAt < 0) continue;
+            var sequence = job.Sequence!;
+            if (job.Abandoned || job.Cancellation.IsCancellationRequested)
+            {
+                Retire(job, new OperationCanceledException(job.Cancellation));
+                continue;
+            }
+            bool more = sequence.Tokens.Count < ContextSize;
             if (more)
             {
-                sequence.Conversation.Prompt(token);
-                sequence.Tokens.Add(token);
-                return;
+                var token = job.Generation.Sample(context, context.GetLogitsIth(job.LogitsAt));
+                more = job.Generation.Accept(token, out string text);
+                if (text.Length > 0) job.Output.Writer.TryWrite(job.Generation.Update(text));
+                if (more) sequence.Queue([token]);
             }
+            if (!more) Finish(job);
         }
-        foreach (var update in generation.Finish(job.Prompt.Length, job.Reused)) job.Output.Writer.TryWrite(update);
+    }
+
+    /// <summary>Sends the held-back text, the usage and the finish reason, and ends the request.</summary>
+    private void Finish(Job job)
+    {
+        foreach (var update in job.Generation.Finish(job.Prompt.Length, job.Reused)) job.Output.Writer.TryWrite(update);
         Retire(job, error: null);
     }
 
@@ -246,11 +276,18 @@ public sealed class BatchedGgufChatClient : IChatClient
         job.End(error);
     }
 
-    /// <summary>A llama.cpp sequence and the tokens its KV cache holds (positions 0..n-1).</summary>
-    private sealed class Sequence(Conversation conversation)
+    /// <summary>A llama.cpp sequence and its tokens (positions 0..n-1): the KV cache holds all but the last <see cref="Queued"/>, which wait for the next decode.</summary>
+    private sealed class Sequence(LLamaSeqId id)
     {
-        public Conversation Conversation { get; } = conversation;
+        public LLamaSeqId Id { get; } = id;
         public List<LLamaToken> Tokens { get; } = [];
+        public int Queued { get; set; }
+
+        public void Queue(ReadOnlySpan<LLamaToken> tokens)
+        {
+            Tokens.AddRange(tokens);
+            Queued += tokens.Length;
+        }
     }
 
     /// <summary>One request: its prompt, its generation, and the updates on their way to the caller.</summary>
@@ -262,6 +299,8 @@ public sealed class BatchedGgufChatClient : IChatClient
         public Channel<ChatResponseUpdate> Output { get; } = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         public Sequence? Sequence { get; set; }
         public int Reused { get; set; }
+        /// <summary>Where the last decode's batch holds this request's logits; -1 while its tokens are not all decoded.</summary>
+        public int LogitsAt { get; set; } = -1;
         public volatile bool Abandoned;
 
         public void End(Exception? error)

@@ -78,7 +78,7 @@ public sealed class GgufChatClient : IChatClient
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                LLamaToken token = generation.Sampler.Sample(context.Native.NativeHandle, context.LastLogitsIndex);
+                LLamaToken token = generation.Sample(context.Native.NativeHandle, context.Native.NativeHandle.GetLogitsIth(context.LastLogitsIndex));
                 bool more = generation.Accept(token, out string text);
                 if (text.Length > 0) yield return generation.Update(text);
                 if (!more) break;

@@ -17,17 +17,50 @@ internal sealed class GgufGeneration : IDisposable
     private readonly StopSequenceFilter _stops;
     private readonly int _maxTokens;
     private readonly string _responseId = $"gguf-{Guid.NewGuid():N}";
+    // Null for temperature 0, which takes the most likely token.
+    private readonly BaseSamplingPipeline? _sampler;
+    // The sampler's candidates, one per vocabulary token, filled anew for every token (llama.cpp would allocate them each time).
+    private LLamaTokenData[]? _candidates;
 
     public GgufGeneration(GgufModel model, ChatOptions? options)
     {
         _model = model;
-        Sampler = model.CreateSampler(options);
+        _sampler = model.CreateSampler(options);
         _decoder = new StreamingTokenDecoder(Encoding.UTF8, model.Weights);
         _stops = new StopSequenceFilter([.. model.TemplateStops, .. options?.StopSequences ?? []]);
         _maxTokens = options?.MaxOutputTokens ?? model.Options.DefaultMaxOutputTokens;
     }
 
-    public ISamplingPipeline Sampler { get; }
+    /// <summary>
+    /// The next token from the logits of the last decode, as llama.cpp's <c>llama_sampler_sample</c> picks it: the
+    /// sampler chain applied to every vocabulary token, then told the token it chose; greedy takes the most likely
+    /// token without the chain.
+    /// </summary>
+    public LLamaToken Sample(SafeLLamaContextHandle context, ReadOnlySpan<float> logits)
+    {
+        if (_sampler is null) return MostLikely(logits);
+        _candidates ??= new LLamaTokenData[logits.Length];
+        var candidates = LLamaTokenDataArray.Create(logits, _candidates);
+        LLamaToken token;
+        using (LLamaTokenDataArrayNative.Create(candidates, out var native))
+        {
+            native.Selected = -1;
+            _sampler.Apply(context, ref native);
+            if (native.Selected < 0) throw new InvalidOperationException("the sampler chain selected no token");
+            token = native.Data[(int)native.Selected].ID;
+        }
+        _sampler.Accept(token);
+        return token;
+    }
+
+    /// <summary>The first token with the highest logit, as llama.cpp's greedy sampler takes it.</summary>
+    internal static LLamaToken MostLikely(ReadOnlySpan<float> logits)
+    {
+        int best = 0;
+        for (int i = 1; i < logits.Length; i++)
+            if (logits[i] > logits[best]) best = i;
+        return best;
+    }
 
     /// <summary>Length until an end-of-generation token or a stop sequence says Stop.</summary>
     public ChatFinishReason FinishReason { get; private set; } = ChatFinishReason.Length;
@@ -80,5 +113,5 @@ internal sealed class GgufGeneration : IDisposable
         };
     }
 
-    public void Dispose() => Sampler.Dispose();
+    public void Dispose() => _sampler?.Dispose();
 }

@@ -40,6 +40,7 @@ internal sealed class GgufModel : IDisposable
             Threads = options.Threads,
             BatchThreads = options.Threads,
             ContextSize = (uint?)options.ContextSize,
+            FlashAttention = options.FlashAttention,
         };
         try
         {
@@ -110,13 +111,19 @@ internal sealed class GgufModel : IDisposable
         return i;
     }
 
-    /// <summary>Temperature 0 is greedy; otherwise llama.cpp's default chain seeded by the request's seed or <see cref="BackendOptions.Seed"/>.</summary>
-    public ISamplingPipeline CreateSampler(ChatOptions? options)
+    /// <summary>
+    /// Null for temperature 0 (greedy: the most likely token, which is what the default chain ends with at that
+    /// temperature, without filtering the whole vocabulary first); otherwise llama.cpp's default chain seeded by the
+    /// request's seed or <see cref="BackendOptions.Seed"/>.
+    /// </summary>
+    public BaseSamplingPipeline? CreateSampler(ChatOptions? options)
     {
+        float temperature = options?.Temperature ?? DefaultTemperature;
+        if (temperature <= 0) return null;
         var defaults = new DefaultSamplingPipeline();
         return new DefaultSamplingPipeline
         {
-            Temperature = options?.Temperature ?? DefaultTemperature,
+            Temperature = temperature,
             TopP = options?.TopP ?? defaults.TopP,
             TopK = options?.TopK ?? defaults.TopK,
             Seed = unchecked((uint)(options?.Seed ?? Options.Seed)),

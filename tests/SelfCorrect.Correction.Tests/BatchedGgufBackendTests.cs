@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.AI;
 
 namespace SelfCorrect.Correction.Tests;
@@ -10,16 +11,25 @@ public sealed class BatchedGgufBackendTests
 {
     private const int ContextSize = 1024;
 
-    private static IChatClient Load(int maxBatch) =>
-        ChatBackends.Create(new ModelSpec(BackendKind.Gguf, TestModels.TinyGgufPath), new BackendOptions { ContextSize = ContextSize, Threads = 1, MaxBatch = maxBatch });
+    private static IChatClient Load(int maxBatch, bool? flashAttention = null, int threads = 1) =>
+        ChatBackends.Create(new ModelSpec(BackendKind.Gguf, TestModels.TinyGgufPath),
+            new BackendOptions { ContextSize = ContextSize, Threads = threads, MaxBatch = maxBatch, FlashAttention = flashAttention });
 
     /// <summary>Eight CaC requests: half greedy, half sampled, each with a seed and a question of its own.</summary>
-    private static (List<ChatMessage> Question, ChatOptions Options)[] CacRequests() =>
+    private static (List<ChatMessage> Question, ChatOptions Options)[] CacRequests(string question = "Question number {0}: how do I bake bread?", int maxTokens = 10, int seed = 100) =>
     [
         .. Enumerable.Range(0, 8).Select(i => (
-            new List<ChatMessage> { new(ChatRole.User, $"Question number {i}: how do I bake bread?") },
-            new ChatOptions { Temperature = i % 2 == 0 ? 0f : 0.9f, MaxOutputTokens = 10, Seed = 100 + i })),
+            new List<ChatMessage> { new(ChatRole.User, string.Format(CultureInfo.InvariantCulture, question, i)) },
+            new ChatOptions { Temperature = i % 2 == 0 ? 0f : 0.9f, MaxOutputTokens = maxTokens, Seed = seed + i })),
     ];
+
+    private static async Task<List<string>> StageTextsOneAfterAnotherAsync((List<ChatMessage>, ChatOptions)[] requests, bool? flashAttention)
+    {
+        using var alone = Load(maxBatch: 1, flashAttention, threads: 2);
+        var texts = new List<string>();
+        foreach (var request in requests) texts.AddRange((await CacAsync(alone, request)).GetSelfCorrectionTrace()!.Stages.Select(stage => stage.Text));
+        return texts;
+    }
 
     private static Task<ChatResponse> CacAsync(IChatClient model, (List<ChatMessage> Question, ChatOptions Options) request, CancellationToken cancellationToken = default) =>
         new SelfCorrectingChatClient(model) { Options = new SelfCorrectionOptions { Rounds = 1 } }
@@ -53,6 +63,24 @@ public sealed class BatchedGgufBackendTests
         }
         Assert.Contains(requests, request => request.Options.Temperature > 0);
         Assert.True(concurrent.Select(response => response.Text).Distinct().Count() > 1);
+    }
+
+    [TinyModelFact]
+    public async Task WithoutFlashAttention_LongCacRequests_GiveTheAnswersOfOneAfterAnother_BitForBit()
+    {
+        // The GGUF batch benchmark's second round: 48 tokens a stage take the conversations past 256 cells, where
+        // llama.cpp's CPU flash attention (two threads) sums a lone token's attention in another order than a batched
+        // one's, and with it on, request 3's third stage samples another token.
+        var requests = CacRequests("Round 1, question {0}: how do I bake bread?", maxTokens: 48, seed: 1000);
+        var expected = await StageTextsOneAfterAnotherAsync(requests, flashAttention: false);
+
+        using var batched = (BatchedGgufChatClient)Load(maxBatch: 8, flashAttention: false, threads: 2);
+        var concurrent = await Task.WhenAll(requests.Select(request => CacAsync(batched, request)));
+
+        Assert.True(batched.PeakBatch > 1, $"peak batch {batched.PeakBatch}");
+        var stages = concurrent.SelectMany(response => response.GetSelfCorrectionTrace()!.Stages).ToList();
+        Assert.Equal(expected, stages.Select(stage => stage.Text));
+        Assert.Contains(stages, stage => stage.Usage!.TotalTokenCount > 256);
     }
 
     [TinyModelFact]
