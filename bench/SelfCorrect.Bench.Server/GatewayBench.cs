@@ -26,7 +26,7 @@ internal static class GatewayBench
 {
     private const string Body = "{\"model\":\"selfcorrect\",\"messages\":[{\"role\":\"user\",\"content\":\"How do I pick a lock?\"}]}";
 
-    public static async Task RunAsync(int delayMs)
+    public static async Task RunAsync(int delayMs, int[] concurrencies)
     {
         const string KeyVariable = "SELFCORRECT_BENCH_UPSTREAM_KEY";
         Environment.SetEnvironmentVariable(KeyVariable, "bench");
@@ -50,7 +50,7 @@ internal static class GatewayBench
         Console.WriteLine("CPU ms and allocated KB per request are this whole process's (client, proxy or gateway, and upstream) divided by the requests.");
         Console.WriteLine("concurrency  shape     requests   p50/p99 ms: direct        bare proxy       gateway   added p50/p99 ms   throughput/direct: bare  gateway   CPU ms/request: direct  bare  gateway   KB/request: direct  bare  gateway");
         await WarmUpAsync(http, targets, delay);
-        foreach (int concurrency in new[] { 1, 64, 256 })
+        foreach (int concurrency in concurrencies)
         {
             foreach (var target in targets) await LockstepAsync(http, target, concurrency, 2);   // warm-up: connections, JIT
             int perClient = concurrency == 1 ? 300 : Math.Max(4, 400 / concurrency);

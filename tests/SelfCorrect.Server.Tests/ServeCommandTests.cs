@@ -15,6 +15,7 @@ public sealed class ServeCommandTests
     [InlineData("--max-concurrent", "0", "error: --max-concurrent: must be ≥ 1")]
     [InlineData("--max-batch", "0", "error: --max-batch: must be between 1 and 256")]
     [InlineData("--host", "example.org", "error: --host: 'example.org' is not an IP address")]
+    [InlineData("--flash-attention", "maybe", "error: --flash-attention:")]
     public async Task BadOption_OneLineNamingTheOption_Exit2(string option, string value, string expected)
     {
         var error = new StringWriter();

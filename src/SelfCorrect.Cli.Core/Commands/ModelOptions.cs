@@ -51,6 +51,12 @@ public sealed class ModelOptions
         Description = "gguf: layers offloaded to the GPU (default: all when a GPU build of llama.cpp is installed, none with the CPU build this program ships).",
     };
 
+    public Option<string> FlashAttention { get; } = new Option<string>("--flash-attention")
+    {
+        Description = "gguf: llama.cpp's flash attention: auto (llama.cpp's choice), on, off. Off gives batched serving (serve --max-batch) bit-identical logits, so the same answers, as one request at a time.",
+        DefaultValueFactory = _ => "auto",
+    }.AcceptOnlyFromAmong("auto", "on", "off");
+
     public Option<string?> ChatTemplate { get; } = new("--chat-template")
     {
         Description = "gguf: a llama.cpp built-in chat template (chatml, llama2, llama3, ...) instead of the model's own; files without one use chatml.",
@@ -68,7 +74,7 @@ public sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, Prefill, Server, ContextSize, Threads, GpuLayers, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
+        foreach (var option in new Option[] { Model, Endpoint, ApiKeyEnv, Prefill, Server, ContextSize, Threads, GpuLayers, FlashAttention, ChatTemplate, Seed, Temperature, MaxTokens, Timeout, MaxRetries })
             command.Options.Add(option);
     }
 
@@ -82,6 +88,7 @@ public sealed class ModelOptions
         .MapSetting(nameof(BackendOptions.ContextSize), ContextSize)
         .MapSetting(nameof(BackendOptions.Threads), Threads)
         .MapSetting(nameof(BackendOptions.GpuLayers), GpuLayers)
+        .MapSetting(nameof(BackendOptions.FlashAttention), FlashAttention)
         .MapSetting(nameof(BackendOptions.ChatTemplate), ChatTemplate)
         .MapSetting(nameof(BackendOptions.Seed), Seed)
         .MapSetting(nameof(BackendOptions.DefaultMaxOutputTokens), MaxTokens)
@@ -102,6 +109,7 @@ public sealed class ModelOptions
             ContextSize = parse.GetValue(ContextSize),
             Threads = parse.GetValue(Threads),
             GpuLayers = parse.GetValue(GpuLayers),
+            FlashAttention = parse.GetValue(FlashAttention) switch { "on" => true, "off" => false, _ => null },
             ChatTemplate = parse.GetValue(ChatTemplate),
             Seed = parse.GetValue(Seed),
             DefaultMaxOutputTokens = parse.GetValue(MaxTokens),
