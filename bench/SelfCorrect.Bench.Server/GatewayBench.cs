@@ -125,11 +125,13 @@ internal static class GatewayBench
         var from = 2 * delay + delay;   // the last client starts at one delay; two more let its waves settle
         var to = from + window;
         var latencies = new List<double>[concurrency];
+        // With a short delay the window may open before this task runs.
+        TimeSpan Until(TimeSpan moment) => moment > clock.Elapsed ? moment - clock.Elapsed : TimeSpan.Zero;
         var usedInWindow = Task.Run(async () =>
         {
-            await Task.Delay(from - clock.Elapsed);
+            await Task.Delay(Until(from));
             var start = Usage.Now();
-            await Task.Delay(to - clock.Elapsed);
+            await Task.Delay(Until(to));
             return Usage.Now() - start;
         });
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async client =>
