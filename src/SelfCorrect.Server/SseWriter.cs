@@ -8,9 +8,6 @@ namespace SelfCorrect.Server;
 /// <summary>Server-sent events on a response: the headers go with the first event, so a failure before it can still be a plain error status.</summary>
 public sealed class SseWriter(HttpResponse response, CancellationToken cancellationToken)
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-
     public bool Started => response.HasStarted;
 
     /// <summary>A <c>data:</c> event carrying what <paramref name="write"/> writes, as JSON straight into the response's pipe.</summary>
@@ -18,9 +15,9 @@ public sealed class SseWriter(HttpResponse response, CancellationToken cancellat
     {
         Begin();
         var output = response.BodyWriter;
-        output.Write(DataPrefix);
+        output.Write("data: "u8);
         JsonBody.Write(output, write);
-        output.Write(EventEnd);
+        output.Write("\n\n"u8);
         return FlushAsync();
     }
 
